@@ -1,0 +1,27 @@
+"""chiplet-kg: an open knowledge graph of the chiplet industry and China's semiconductor supply chain."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .errors import ChipletKGError, InputError, UsageError, ValidationFailed  # noqa: E402
+from .kg import ChipletKG  # noqa: E402
+from .namespace import CKG, CKGD  # noqa: E402
+
+
+def validate(kg: "ChipletKG", **kwargs):
+    """Validate a graph (see :func:`chiplet_kg.validation.validate`)."""
+    from .validation import validate as _validate
+
+    return _validate(kg, **kwargs)
+
+
+def build(kg: "ChipletKG", out="build", **kwargs):
+    """Validate and write the outputs (see :func:`chiplet_kg.pipeline.build`)."""
+    from .pipeline import build as _build
+
+    return _build(kg, out, **kwargs)
+
+
+__all__ = ["ChipletKG", "CKG", "CKGD", "ChipletKGError", "InputError", "UsageError", "ValidationFailed",
+           "build", "validate", "__version__"]

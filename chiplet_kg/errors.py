@@ -1,0 +1,52 @@
+"""Errors with a one-line message for people and a documented exit code for scripts."""
+
+from __future__ import annotations
+
+__all__ = ["ChipletKGError", "InputError", "OutputError", "ValidationFailed", "UsageError", "EXIT_CODES"]
+
+#: Exit codes of the ``chiplet-kg`` command (also listed in the README).
+EXIT_CODES = {
+    0: "success",
+    1: "validation failed: the graph does not conform to the shapes or is OWL-inconsistent",
+    2: "usage error: unknown command, option, query or entity",
+    3: "input error: a file is missing, unreadable or malformed",
+    4: "output error: an output could not be written",
+}
+
+
+class ChipletKGError(Exception):
+    """Base class: ``str(err)`` is a complete, readable message; ``exit_code`` is for the CLI."""
+
+    exit_code = 3
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class InputError(ChipletKGError):
+    """A file the user gave (or a shipped file) is missing, unreadable or malformed."""
+
+    exit_code = 3
+
+
+class UsageError(ChipletKGError):
+    """An unknown name or a wrong combination of arguments."""
+
+    exit_code = 2
+
+
+class OutputError(ChipletKGError):
+    """An output file or folder could not be written."""
+
+    exit_code = 4
+
+
+class ValidationFailed(ChipletKGError):
+    """The graph did not validate; ``report`` holds the full report."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, report=None):
+        super().__init__(message)
+        self.report = report
