@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Dataset, Graph
 
 from .errors import InputError
 
@@ -107,6 +107,8 @@ def parse_into(graph: Graph, path: str | os.PathLike, fmt: str | None = None) ->
         is required, or malformed; the message names the file and, for syntax errors, the line.
     """
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not an RDF file")
     fmt = fmt or guess_format(path)
     data = _read_bytes(path)
     if fmt in ("turtle", "nt", "nquads", "trig", "n3", "json-ld"):
@@ -115,7 +117,8 @@ def parse_into(graph: Graph, path: str | os.PathLike, fmt: str | None = None) ->
         except UnicodeDecodeError as err:
             line = data[: err.start].count(b"\n") + 1
             raise InputError(f"{path}: line {line}: not UTF-8 text (byte 0x{data[err.start]:02x})") from None
-    scratch = Graph()
+    # Quad formats go through a Dataset; their named graphs are merged into the one graph.
+    scratch = Dataset(default_union=True) if fmt in ("nquads", "trig") else Graph()
     try:
         scratch.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
     except Exception as err:  # noqa: BLE001 - every parser has its own exception types
@@ -124,5 +127,9 @@ def parse_into(graph: Graph, path: str | os.PathLike, fmt: str | None = None) ->
     for prefix, ns in scratch.namespaces():
         if prefix and not any(True for _ in graph.namespaces() if _[0] == prefix):
             graph.bind(prefix, ns)
-    graph += scratch
+    if isinstance(scratch, Dataset):
+        for s, p, o, _ctx in scratch.quads((None, None, None, None)):
+            graph.add((s, p, o))
+    else:
+        graph += scratch
     return len(graph) - before

@@ -1,0 +1,119 @@
+"""The command line, through its real entry point: exit codes, messages, atomic outputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import DATA
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "chiplet_kg.cli.main", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=600, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+
+
+def test_console_script_is_installed():
+    """`chiplet-kg --version` runs from the PATH."""
+    out = subprocess.run(["chiplet-kg", "--version"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and "0.1.0" in out.stdout
+
+
+def test_validate_passes_on_shipped_data():
+    """`chiplet-kg validate` exits 0 and says PASSED."""
+    out = run("validate")
+    assert out.returncode == 0, out.stderr + out.stdout
+    assert "PASSED" in out.stdout and "consistent" in out.stdout
+
+
+@pytest.mark.parametrize("fixture, rule", [
+    ("no-zh-label.ttl", "ckgsh:EntityShape"),
+    ("relation-without-evidence.ttl", "ckgsh:ArgumentEvidenceShape"),
+    ("owl-disjoint-types.ttl", "disjoint classes"),
+])
+def test_validate_fails_on_bad_data_with_report(fixture, rule):
+    """`validate --data BAD` exits 1 with a report that names the rule; no traceback."""
+    out = run("validate", "--data", str(DATA / "bad" / fixture))
+    assert out.returncode == 1
+    assert "FAILED" in out.stdout and rule in out.stdout
+    assert "Traceback" not in out.stderr + out.stdout
+
+
+def test_validate_json_report():
+    """`validate --format json` prints a machine-readable report."""
+    out = run("validate", "--no-owl", "--format", "json", "--data", str(DATA / "bad" / "country-bad-iso.ttl"))
+    assert out.returncode == 1
+    report = json.loads(out.stdout)
+    assert report["conforms"] is False
+    assert {p["rule"] for p in report["problems"]} == {"ckgsh:CountryShape"}
+
+
+@pytest.mark.parametrize("fixture", ["unterminated-literal.ttl", "broken-literal.nt", "mismatched-tag.rdf"])
+def test_malformed_data_is_a_one_line_error(fixture):
+    """Malformed --data: exit 3, the file and a line on stderr, nothing else."""
+    out = run("validate", "--data", str(DATA / "malformed" / fixture))
+    assert out.returncode == 3
+    assert out.stderr.startswith("error: ") and fixture in out.stderr and "line" in out.stderr
+    assert "Traceback" not in out.stderr and out.stderr.count("\n") == 1
+
+
+def test_missing_file_is_a_one_line_error():
+    """A missing --data file: exit 3, one line."""
+    out = run("build", "--data", "no/such/file.ttl")
+    assert out.returncode == 3 and "no such file" in out.stderr and out.stderr.count("\n") == 1
+
+
+def test_unknown_command_is_a_usage_error():
+    """An unknown command exits 2."""
+    out = run("frobnicate")
+    assert out.returncode == 2 and "No such command" in out.stderr
+
+
+def test_build_writes_outputs(tmp_path):
+    """`build --out DIR` writes the merged graph, the OWL files, the report and the counts."""
+    out = run("build", "--out", str(tmp_path / "b"))
+    assert out.returncode == 0, out.stderr
+    names = {p.name for p in (tmp_path / "b").iterdir()}
+    assert {"graph.ttl", "graph.nt", "graph.owl", "ontology.rdf", "validation-report.txt",
+            "class-counts.csv", "model.mmd", "build-info.json"} <= names
+    assert not [n for n in names if n.endswith(".tmp")]
+    info = json.loads((tmp_path / "b" / "build-info.json").read_text())
+    assert info["entities"] >= 100 and info["triples"] > 2000
+    from rdflib import Graph
+
+    assert len(Graph().parse(tmp_path / "b" / "graph.ttl")) == info["triples"]
+    assert len(Graph().parse(tmp_path / "b" / "graph.nt")) == info["triples"]
+
+
+def test_build_outputs_load_in_owlready2(tmp_path):
+    """The RDF/XML ontology and graph written by build load in owlready2."""
+    import owlready2
+
+    assert run("build", "--no-owl", "--out", str(tmp_path)).returncode == 0
+    world = owlready2.World()
+    onto = world.get_ontology((tmp_path / "ontology.rdf").as_uri()).load()
+    assert len(list(onto.classes())) >= 40 and len(list(onto.object_properties())) >= 30
+    world2 = owlready2.World()
+    graph = world2.get_ontology((tmp_path / "graph.owl").as_uri()).load()
+    assert len(list(graph.individuals())) >= 100
+
+
+def test_failed_build_leaves_previous_outputs_intact(tmp_path):
+    """A build that fails validation writes nothing: the previous outputs are unchanged."""
+    assert run("build", "--no-owl", "--out", str(tmp_path)).returncode == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    out = run("build", "--no-owl", "--out", str(tmp_path), "--data", str(DATA / "bad" / "no-source.ttl"))
+    assert out.returncode == 1 and "nothing was written" in out.stderr
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_unwritable_output_is_an_output_error(tmp_path):
+    """An --out that is a file, not a folder: exit 4 with one line."""
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    out = run("build", "--no-owl", "--out", str(blocker))
+    assert out.returncode == 4 and out.stderr.startswith("error: cannot write")
