@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-__all__ = ["ChipletKGError", "InputError", "OutputError", "ValidationFailed", "UsageError", "EXIT_CODES"]
+__all__ = ["ChipletKGError", "InputError", "OutputError", "ValidationFailed", "UsageError", "QueryTimeout",
+           "RemoteError", "EXIT_CODES"]
 
 #: Exit codes of the ``chiplet-kg`` command (also listed in the README).
 EXIT_CODES = {
@@ -11,6 +12,8 @@ EXIT_CODES = {
     2: "usage error: unknown command, option, query or entity",
     3: "input error: a file is missing, unreadable or malformed",
     4: "output error: an output could not be written",
+    5: "a query ran past its --timeout and was stopped",
+    6: "remote error: a SPARQL endpoint could not be reached or answered with an error",
 }
 
 
@@ -50,3 +53,15 @@ class ValidationFailed(ChipletKGError):
     def __init__(self, message: str, report=None):
         super().__init__(message)
         self.report = report
+
+
+class QueryTimeout(ChipletKGError):
+    """A query ran past its time limit and was stopped."""
+
+    exit_code = 5
+
+
+class RemoteError(ChipletKGError):
+    """A remote SPARQL endpoint or triple store could not be reached, or answered with an error."""
+
+    exit_code = 6

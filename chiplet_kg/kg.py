@@ -51,7 +51,9 @@ class ChipletKG:
     data: tuple[Path, ...] = ()
     builtin: bool = True
     root: Path | None = None
+    reason: bool = False
     graph: Graph = field(init=False, repr=False)
+    inferred: Graph = field(init=False, repr=False)
     files: list[Path] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
@@ -64,6 +66,12 @@ class ChipletKG:
         self.files.extend(self.data)
         for path in self.files:
             parse_into(self.graph, path)
+        # What the reasoner adds is kept apart from what the files assert (issue: reasoning).
+        self.inferred = bind_prefixes(Graph())
+        if self.reason:
+            from .reason import infer
+
+            self.inferred = infer(self)
 
     @staticmethod
     def ontology_files(root: Path) -> list[Path]:
@@ -134,9 +142,8 @@ class ChipletKG:
                 node = PREFIXES[prefix][local]
                 if (node, None, None) in self.graph:
                     return node
-        node = URIRef(text)
-        if text.startswith(("http://", "https://", "urn:")) and (node, None, None) in self.graph:
-            return node
+        if text.startswith(("http://", "https://", "urn:")) and (URIRef(text), None, None) in self.graph:
+            return URIRef(text)
         index = self._label_index()
         hits = index.get(_norm(text), set())
         if len(hits) == 1:
@@ -166,6 +173,63 @@ class ChipletKG:
 
     def __len__(self) -> int:
         return len(self.graph)
+
+    # ------------------------------------------------------------ querying
+
+    @property
+    def store(self):
+        """The query store (pyoxigraph), built once from the asserted and inferred graphs."""
+        if getattr(self, "_store", None) is None:
+            from .sparql import Store
+
+            self._store = Store.from_kg(self)
+        return self._store
+
+    def sparql(self, text: str, *, endpoint: str | None = None, asserted_only: bool = False,
+               timeout: float | None = None):
+        """Run free SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE) locally or on ``endpoint``.
+
+        Examples
+        --------
+        >>> kg = ChipletKG()
+        >>> kg.sparql("ASK { ckgd:JCET ckg:basedIn ckgd:China }").boolean
+        True
+        """
+        from .sparql import run_remote
+
+        if endpoint:
+            return run_remote(endpoint, text, timeout=timeout)
+        return self.store.run(text, asserted_only=asserted_only, timeout=timeout)
+
+    def query(self, name: str, *, lang: str = "en", endpoint: str | None = None, asserted_only: bool = False,
+              timeout: float | None = None, **params):
+        """Run the named query ``name`` with ``params`` (strings, as on the command line); rows usable in a notebook.
+
+        Examples
+        --------
+        >>> kg = ChipletKG()
+        >>> rows = kg.query("policy-trace", policy="设立专项基金", lang="zh")
+        >>> {"高端 EDA 工具", "先进制程设备", "关键材料", "光刻胶"} <= {str(r["itemLabel"]) for r in rows if "itemLabel" in r}
+        True
+        """
+        from .library import add_labels, bind_params, get_query
+        from .sparql import run_remote
+
+        named = get_query(name)
+        bindings = bind_params(named, {k: str(v) for k, v in params.items()}, self, lang)
+        if endpoint:
+            result = run_remote(endpoint, named.text, bindings, timeout=timeout)
+        else:
+            result = self.store.run(named.text, bindings, asserted_only=asserted_only, timeout=timeout)
+        return add_labels(result, self.label_in, lang)
+
+    def label_in(self, node: URIRef, lang: str = "en") -> str | None:
+        """The node's ``rdfs:label`` in exactly ``lang`` (asserted or inferred), or None."""
+        for graph in (self.graph, self.inferred):
+            for lab in graph.objects(node, RDFS.label):
+                if isinstance(lab, Literal) and lab.language == lang:
+                    return str(lab)
+        return None
 
     @classmethod
     def load(cls, data: Iterable[str | os.PathLike] = (), builtin: bool = True) -> "ChipletKG":

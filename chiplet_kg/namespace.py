@@ -5,10 +5,13 @@ from __future__ import annotations
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
-__all__ = ["CKG", "CKGD", "ONTOLOGY_IRI", "PREFIXES", "bind_prefixes"]
+__all__ = ["CKG", "CKGD", "ONTOLOGY_IRI", "ASSERTED_GRAPH", "INFERRED_GRAPH", "PREFIXES", "bind_prefixes"]
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/chiplet-kg/ontology")
 CKGD = Namespace("https://w3id.org/chiplet-kg/data/")
+#: Named graphs of the query store: what the files say, and what the reasoner adds.
+ASSERTED_GRAPH = URIRef("https://w3id.org/chiplet-kg/graph/asserted")
+INFERRED_GRAPH = URIRef("https://w3id.org/chiplet-kg/graph/inferred")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 

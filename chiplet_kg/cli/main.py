@@ -12,8 +12,30 @@ from ..errors import EXIT_CODES, ChipletKGError
 INTERNAL_ERROR = 70
 
 
+#: command name → "module:function" under chiplet_kg.cli; modules are imported only when their command runs.
+COMMANDS = {
+    "build": "build_cmd:build",
+    "validate": "validate_cmd:validate",
+    "queries": "query_cmd:queries",
+    "query": "query_cmd:query",
+    "sparql": "query_cmd:sparql",
+}
+
+
 class _Group(click.Group):
-    """Turns every error into one readable line on stderr and a documented exit code; never a traceback."""
+    """Lazy commands from COMMANDS; every error becomes one readable line on stderr and a documented exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str):
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module, _, attr = target.partition(":")
+        from importlib import import_module
+
+        return getattr(import_module(f"{__package__}.{module}"), attr)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -43,16 +65,6 @@ def cli() -> None:
     It links policies to the supply-chain dependencies they address, and shows which dependencies
     nothing addresses yet.
     """
-
-
-def _register() -> None:
-    from . import build_cmd, validate_cmd
-
-    cli.add_command(build_cmd.build)
-    cli.add_command(validate_cmd.validate)
-
-
-_register()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -22,3 +22,25 @@ def load_kg(data: tuple[str, ...], no_builtin: bool = False):
     from ..kg import ChipletKG
 
     return ChipletKG(data=tuple(data), builtin=not no_builtin)
+
+FORMATS = ["table", "csv", "tsv", "json", "md"]
+
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+    help="Output: an aligned table, W3C SPARQL CSV/TSV, W3C SPARQL JSON results, or Markdown.")
+
+lang_option = click.option(
+    "--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+    help="Language of the labels.")
+
+endpoint_option = click.option(
+    "--endpoint", metavar="URL", default=None,
+    help="Run against a remote SPARQL 1.1 endpoint instead of the local graph.")
+
+timeout_option = click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=None, metavar="SECONDS",
+    help="Stop a query that runs longer than this.")
+
+asserted_only_option = click.option(
+    "--asserted-only", is_flag=True, default=False,
+    help="Leave out inferred facts: query only what the files assert.")

@@ -1,0 +1,156 @@
+"""Rows to text: an aligned table (CJK-aware), W3C SPARQL CSV/TSV, W3C SPARQL JSON results, Markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+from rdflib import BNode, Graph, Literal, URIRef
+
+from .namespace import PREFIXES
+
+__all__ = ["render_rows", "render_result", "render_graph", "FORMATS"]
+
+FORMATS = ("table", "csv", "tsv", "json", "md")
+
+
+def _as_term(value):
+    """Plain Python values (from analyses) become literals; rdflib terms stay as they are."""
+    if value is None or isinstance(value, (URIRef, BNode, Literal)):
+        return value
+    if isinstance(value, (list, tuple, set)):
+        return Literal("; ".join(str(v) for v in value))
+    if isinstance(value, bool):
+        return Literal(value)
+    if isinstance(value, (int, float, Decimal)):
+        return Literal(value)
+    return Literal(str(value))
+
+
+def _short(term) -> str:
+    """Human form: prefixed names for IRIs in known namespaces, the lexical form for literals."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        text = str(term)
+        for prefix, ns in PREFIXES.items():
+            if text.startswith(str(ns)) and len(text) > len(str(ns)):
+                return f"{prefix}:{text[len(str(ns)):]}"
+        return text
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _tsv_term(term) -> str:
+    # W3C SPARQL 1.1 TSV: terms in Turtle/N-Triples syntax, tabs and newlines escaped.
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    text = (str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
+            .replace("\n", "\\n").replace("\r", "\\r"))
+    if term.language:
+        return f'"{text}"@{term.language}'
+    if term.datatype and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
+        return f'"{text}"^^<{term.datatype}>'
+    return f'"{text}"'
+
+
+def _json_term(term) -> dict:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    cell = {"type": "literal", "value": str(term)}
+    if term.language:
+        cell["xml:lang"] = term.language
+    elif term.datatype:
+        cell["datatype"] = str(term.datatype)
+    return cell
+
+
+def _table(columns: list[str], rows: list[list[str]]) -> str:
+    from rich import box
+    from rich.cells import cell_len
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for col in columns:
+        table.add_column(col, overflow="fold", no_wrap=True)
+    for row in rows:
+        table.add_row(*row)
+    widths = [max([cell_len(c)] + [cell_len(r[i]) for r in rows]) for i, c in enumerate(columns)]
+    buf = io.StringIO()
+    console = Console(file=buf, width=max(40, sum(widths) + 3 * len(widths) + 4), color_system=None,
+                      legacy_windows=False, emoji=False, highlight=False, markup=False)
+    console.print(table)
+    return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>").replace("\r", "")
+
+
+def render_rows(columns: list[str], rows: list[dict], fmt: str = "table") -> str:
+    """Render rows (dicts of column → rdflib term or plain value) in ``fmt``.
+
+    Examples
+    --------
+    >>> print(render_rows(["name", "n"], [{"name": "长电科技", "n": 2}, {"name": "TSMC", "n": 10}], "md"), end="")
+    | name | n |
+    | --- | --- |
+    | 长电科技 | 2 |
+    | TSMC | 10 |
+    """
+    cells = [{c: _as_term(row.get(c)) for c in columns} for row in rows]
+    if fmt == "json":
+        doc = {"head": {"vars": list(columns)},
+               "results": {"bindings": [{c: _json_term(v) for c, v in r.items() if v is not None} for r in cells]}}
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")
+        writer.writerow(columns)
+        for r in cells:
+            writer.writerow(["" if v is None else str(v) for v in (r[c] for c in columns)])
+        return buf.getvalue()
+    if fmt == "tsv":
+        lines = ["\t".join(f"?{c}" for c in columns)]
+        lines += ["\t".join(_tsv_term(r[c]) for c in columns) for r in cells]
+        return "\n".join(lines) + "\n"
+    text_rows = [[_short(r[c]) for c in columns] for r in cells]
+    if fmt == "md":
+        out = ["| " + " | ".join(_md_cell(c) for c in columns) + " |", "| " + " | ".join("---" for _ in columns) + " |"]
+        out += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in text_rows]
+        return "\n".join(out) + "\n"
+    if fmt == "table":
+        return _table(columns, text_rows) if columns else "(no columns)\n"
+    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def render_graph(graph: Graph, fmt: str = "turtle") -> str:
+    """A CONSTRUCT/DESCRIBE result as Turtle, N-Triples or JSON-LD."""
+    name = {"turtle": "turtle", "ttl": "turtle", "table": "turtle", "nt": "nt", "ntriples": "nt", "jsonld": "json-ld",
+            "json-ld": "json-ld", "json": "json-ld"}.get(fmt)
+    if name is None:
+        raise ValueError(f"graph results print as turtle, nt or jsonld, not {fmt!r}")
+    return graph.serialize(format=name)
+
+
+def render_result(result, fmt: str = "table") -> str:
+    """Render a :class:`chiplet_kg.sparql.QueryResult` of any form."""
+    if result.form == "ASK":
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": bool(result.boolean)}) + "\n"
+        if fmt in ("csv", "tsv"):
+            return ("_askResult\r\n" if fmt == "csv" else "?_askResult\n") + ("true" if result.boolean else "false") + ("\r\n" if fmt == "csv" else "\n")
+        return ("true" if result.boolean else "false") + "\n"
+    if result.form in ("CONSTRUCT", "DESCRIBE"):
+        return render_graph(result.graph, fmt)
+    return render_rows(result.variables, result.rows, fmt)
