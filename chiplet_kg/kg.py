@@ -238,4 +238,5 @@ class ChipletKG:
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.casefold().split())
+    # Case and white space do not count: the paper writes both "Chiplet 技术" and "Chiplet技术".
+    return "".join(text.casefold().split())

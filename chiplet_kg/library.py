@@ -165,7 +165,11 @@ def bind_params(query: NamedQuery, values: dict[str, str], kg, lang: str = "en")
                 raise UsageError(f"parameter '{p.name}' must be a number, not {raw!r}") from None
             if not number.is_finite():
                 raise UsageError(f"parameter '{p.name}' must be a finite number, not {raw!r}")
-            bindings[p.name] = Literal(number, datatype=XSD.decimal)
+            # The datatype must match the data's for the VALUES join (sameTerm): whole numbers are xsd:integer.
+            if number == number.to_integral_value() and "." not in raw and "e" not in raw.lower():
+                bindings[p.name] = Literal(int(number), datatype=XSD.integer)
+            else:
+                bindings[p.name] = Literal(number, datatype=XSD.decimal)
         else:
             bindings[p.name] = Literal(raw)
     if re.search(r"\?lang\b", _strip_comments(query.text)):

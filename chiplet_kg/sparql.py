@@ -13,7 +13,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from .errors import InputError, QueryTimeout, RemoteError, UsageError
 from .namespace import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIXES, bind_prefixes
 
-__all__ = ["QueryResult", "Store", "check_query", "run_remote", "sparql_literal", "sparql_iri", "with_bindings"]
+__all__ = ["QueryResult", "Store", "check_query", "run_remote", "sparql_literal", "sparql_iri", "with_bindings", "with_prefixes"]
 
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 _LOCAL_GRAPHS = {str(ASSERTED_GRAPH), str(INFERRED_GRAPH)}
@@ -109,21 +109,21 @@ def check_query(text: str, *, local: bool = True) -> str:
 
 
 def _syntax_message(text: str, err) -> str:
-    """Line, column and the offending line; pyoxigraph's parser pinpoints the place better than pyparsing."""
+    """Line and column of the clause that fails (pyparsing), the offending line, and what was expected (pyoxigraph)."""
     lineno, col, why = err.lineno, err.col, _why(err)
     try:
         import pyoxigraph
 
-        pyoxigraph.Store().query(text)
+        pyoxigraph.Store().query(text, prefixes={k: str(v) for k, v in PREFIXES.items()})
     except SyntaxError as ox_err:
         m = re.match(r"error at (\d+):(\d+): (.*)", str(getattr(ox_err, "msg", ox_err)), re.S)
         if m:
-            lineno, col, why = int(m.group(1)), int(m.group(2)), m.group(3).strip().splitlines()[0]
+            why = m.group(3).strip().splitlines()[0]
     except Exception:  # noqa: BLE001 - an evaluation error means it parsed: keep pyparsing's account
         pass
     lines = text.splitlines()
     line = lines[lineno - 1].strip() if 0 < lineno <= len(lines) else ""
-    return f"SPARQL syntax error at line {lineno}, column {col}: {why}" + (f" — in: {line!r}" if line else "")
+    return f"SPARQL syntax error at line {lineno}, column {col}" + (f" in {line!r}" if line else "") + f": {why}"
 
 
 def _why(err) -> str:
@@ -212,6 +212,23 @@ def with_bindings(text: str, bindings: dict) -> str:
              + " ".join(term_to_sparql(v) for v in bindings.values()) + ") }\n")
     pos = _where_brace(text)
     return text[: pos + 1] + " " + block + text[pos + 1:]
+
+
+def with_prefixes(text: str) -> str:
+    """``text`` with PREFIX declarations for the project's prefixes it uses but does not declare.
+
+    Locally they are predeclared; a remote endpoint needs them in the text.
+
+    Examples
+    --------
+    >>> print(with_prefixes("ASK { ckgd:JCET ?p ?o }"))
+    PREFIX ckgd: <https://w3id.org/chiplet-kg/data/>
+    ASK { ckgd:JCET ?p ?o }
+    """
+    declared = {m.lower() for m in re.findall(r"(?im)^\s*PREFIX\s+([\w-]*):", text)}
+    lines = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()
+             if p.lower() not in declared and re.search(rf"(?<![\w<\-]){re.escape(p)}:", text)]
+    return "\n".join(lines + [text])
 
 
 def _where_brace(text: str) -> int:
@@ -360,10 +377,12 @@ def run_remote(endpoint: str, text: str, bindings: dict | None = None, *, timeou
     if not re.match(r"^https?://", endpoint):
         raise UsageError(f"--endpoint must be an http(s) URL, not {endpoint!r}")
     form = check_query(text, local=False)
-    text = with_bindings(text, bindings or {})
+    text = with_prefixes(with_bindings(text, bindings or {}))
     client = SPARQLWrapper(endpoint)
     client.setQuery(text)
+    client.queryType = form  # SPARQLWrapper guesses the form with a regex that comments can fool
     client.setMethod(POST)
+    client.setOnlyConneg(True)  # only the Accept header: extra format= parameters upset some servers
     if timeout:
         client.setTimeout(int(max(1, timeout)))
     if form in ("CONSTRUCT", "DESCRIBE"):

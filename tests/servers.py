@@ -1,0 +1,54 @@
+"""Real servers for tests, on 127.0.0.1 only: an Oxigraph SPARQL server started and stopped by the test."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from contextlib import contextmanager
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def oxigraph_server(tmp_path, *, union_default_graph: bool = False):
+    """Start ``oxigraph serve`` (from the PyPI package ``oxigraph``) on a free loopback port; yield its base URL."""
+    binary = shutil.which("oxigraph")
+    assert binary, "the 'oxigraph' command (PyPI package oxigraph, a test dependency) is not installed"
+    port = free_port()
+    args = [binary, "serve", "--location", str(tmp_path / "oxigraph-db"), "--bind", f"127.0.0.1:{port}"]
+    if union_default_graph:
+        args.append("--union-default-graph")
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("oxigraph server did not start: " + proc.stderr.read().decode(errors="replace")) from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def upload_ntriples(base: str, data: bytes) -> None:
+    """Put N-Triples into the server's default graph (SPARQL 1.1 Graph Store Protocol)."""
+    req = urllib.request.Request(f"{base}/store?default", data=data, method="POST",
+                                 headers={"Content-Type": "application/n-triples"})
+    with urllib.request.urlopen(req, timeout=60) as resp:
+        assert resp.status in (200, 201, 204)
