@@ -104,11 +104,15 @@ def test_build_outputs_load_in_owlready2(tmp_path):
 
 def test_failed_build_leaves_previous_outputs_intact(tmp_path):
     """A build that fails validation writes nothing: the previous outputs are unchanged."""
+    def snapshot():
+        return {str(p.relative_to(tmp_path)): p.read_bytes() for p in sorted(tmp_path.rglob("*")) if p.is_file()}
+
     assert run("build", "--no-owl", "--out", str(tmp_path)).returncode == 0
-    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    before = snapshot()
+    assert len(before) >= 9
     out = run("build", "--no-owl", "--out", str(tmp_path), "--data", str(DATA / "bad" / "no-source.ttl"))
     assert out.returncode == 1 and "nothing was written" in out.stderr
-    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    assert snapshot() == before
 
 
 def test_unwritable_output_is_an_output_error(tmp_path):
