@@ -10,4 +10,20 @@ if ! command -v java >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q default-jre-headless
 fi
 
+# Headless Chromium and its driver for the view tests (tests/test_views.py), and CJK fonts so Chinese labels
+# render in screenshots; installed only when missing.
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 \
+   || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium chromium-driver fonts-noto-cjk
+fi
+
+# rapper (Raptor), an RDF parser that is not ours, reads the exports back in tests/test_export.py.
+if ! command -v rapper >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q raptor2-utils
+fi
+
 python -m pip install -q -e ".[test]"

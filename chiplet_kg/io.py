@@ -29,6 +29,8 @@ def atomic_write(path: str | os.PathLike, data: str | bytes) -> Path:
     >>> p = atomic_write(pathlib.Path(tempfile.mkdtemp()) / "a" / "x.txt", "héllo")
     >>> p.read_text(encoding="utf-8")
     'héllo'
+    >>> oct(p.stat().st_mode & 0o044) != "0o0"  # readable by group or others under the usual umask
+    True
     """
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -38,6 +40,11 @@ def atomic_write(path: str | os.PathLike, data: str | bytes) -> Path:
     except OSError as err:
         raise OutputError(f"cannot write {path}: {err.strerror or err}") from None
     try:
+        # mkstemp makes the file private (0600); give it the permissions an ordinary new file would have, so
+        # a triple store or browser running as another user can read the outputs.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()

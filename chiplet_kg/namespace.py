@@ -5,13 +5,15 @@ from __future__ import annotations
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
-__all__ = ["CKG", "CKGD", "ONTOLOGY_IRI", "ASSERTED_GRAPH", "INFERRED_GRAPH", "PREFIXES", "bind_prefixes"]
+__all__ = ["CKG", "CKGD", "ETO", "ONTOLOGY_IRI", "ASSERTED_GRAPH", "INFERRED_GRAPH", "PREFIXES", "bind_prefixes"]
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/chiplet-kg/ontology")
 CKGD = Namespace("https://w3id.org/chiplet-kg/data/")
 #: Named graphs of the query store: what the files say, and what the reasoner adds.
 ASSERTED_GRAPH = URIRef("https://w3id.org/chiplet-kg/graph/asserted")
 INFERRED_GRAPH = URIRef("https://w3id.org/chiplet-kg/graph/inferred")
+#: IRIs minted for the ETO Chip Explorer dataset's stable ids (eto:N20, eto:P88, eto:S1), see chiplet_kg.eto.
+ETO = Namespace("https://w3id.org/chiplet-kg/eto/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 
@@ -23,17 +25,27 @@ class CKG(DefinedNamespace):
     _fail = True
 
     # classes
+    AddressedDependency: URIRef
     Advantage: URIRef
     ApplicationDomain: URIRef
     Bottleneck: URIRef
     Challenge: URIRef
+    CountryGroup: URIRef
     CountryOrRegion: URIRef
+    CountryProvision: URIRef
+    Dependency: URIRef
+    DesignResource: URIRef
     DesignTool: URIRef
+    DomesticOrganisation: URIRef
     Entity: URIRef
     Equipment: URIRef
     ExportControl: URIRef
     ExternalMeasure: URIRef
+    FinalProduct: URIRef
     Firm: URIRef
+    FirmProvision: URIRef
+    ForeignCountryOrRegion: URIRef
+    ForeignOrganisation: URIRef
     GovernmentBody: URIRef
     IndustrialLaw: URIRef
     IndustryAssociation: URIRef
@@ -41,8 +53,12 @@ class CKG(DefinedNamespace):
     IntegrationApproach: URIRef
     InterconnectTechnology: URIRef
     InterfaceStandard: URIRef
+    ItemWithDomesticSupplier: URIRef
+    ItemWithForeignSupplier: URIRef
+    ItemWithoutDomesticSupplier: URIRef
     MarketFigure: URIRef
     Material: URIRef
+    MaterialResource: URIRef
     Organisation: URIRef
     PackagingArchitecture: URIRef
     PackagingEquipment: URIRef
@@ -52,7 +68,10 @@ class CKG(DefinedNamespace):
     PolicyInstrument: URIRef
     ProcessEquipment: URIRef
     ProcessTechnology: URIRef
+    ProductionProcess: URIRef
+    Provision: URIRef
     ResearchInstitution: URIRef
+    RestrictedItem: URIRef
     Roadmap: URIRef
     RoadmapGoal: URIRef
     RoadmapPhase: URIRef
@@ -63,6 +82,9 @@ class CKG(DefinedNamespace):
     Talent: URIRef
     Technology: URIRef
     TechnologyApplication: URIRef
+    TechnologyAtRisk: URIRef
+    ToolResource: URIRef
+    UnaddressedDependency: URIRef
     Unit: URIRef
     # object properties
     addressedBy: URIRef
@@ -75,11 +97,14 @@ class CKG(DefinedNamespace):
     comparedWith: URIRef
     competesIn: URIRef
     concerns: URIRef
+    coveredBy: URIRef
+    covers: URIRef
     dependencyOf: URIRef
     dependsOn: URIRef
     developedBy: URIRef
     develops: URIRef
     goalOf: URIRef
+    goesInto: URIRef
     hasAdvantage: URIRef
     hasGoal: URIRef
     hasInstrument: URIRef
@@ -89,6 +114,7 @@ class CKG(DefinedNamespace):
     imposedBy: URIRef
     inDomain: URIRef
     inRegion: URIRef
+    inStage: URIRef
     isTypeOf: URIRef
     leadsIn: URIRef
     memberOf: URIRef
@@ -96,23 +122,30 @@ class CKG(DefinedNamespace):
     partOf: URIRef
     precedes: URIRef
     promotes: URIRef
+    providedItem: URIRef
+    provider: URIRef
+    restrictedBy: URIRef
     restricts: URIRef
     setBy: URIRef
     suppliedBy: URIRef
+    suppliedFrom: URIRef
     supplies: URIRef
     targets: URIRef
     unit: URIRef
     usesTechnology: URIRef
     # datatype properties
+    etoId: URIRef
     horizonMaxYears: URIRef
     horizonMinYears: URIRef
     isoAlpha3: URIRef
     marketSize: URIRef
     sectionOrder: URIRef
     sharePercent: URIRef
+    sourceText: URIRef
     year: URIRef
     # annotation properties
     carriesArgument: URIRef
+    closedWorld: URIRef
     evidence: URIRef
     sectionNumber: URIRef
     sourceFile: URIRef
@@ -121,6 +154,7 @@ class CKG(DefinedNamespace):
 PREFIXES: dict[str, Namespace] = {
     "ckg": Namespace(str(CKG._NS)),
     "ckgd": CKGD,
+    "eto": ETO,
     "owl": OWL,
     "rdf": RDF,
     "rdfs": RDFS,

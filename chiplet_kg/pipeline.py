@@ -17,7 +17,7 @@ from .errors import ValidationFailed
 from .io import atomic_write
 from .kg import ChipletKG
 from .loader import parse_into
-from .namespace import bind_prefixes
+from .namespace import INFERRED_GRAPH, bind_prefixes
 from .owl import owl_view
 from .validation import ValidationReport, validate
 
@@ -32,6 +32,7 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
     report: ValidationReport | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    inferred: dict[str, int] | None = None  # inferred triples by kind; None when reasoning was skipped
 
 
 def _class_counts_csv(kg: ChipletKG) -> str:
@@ -43,21 +44,29 @@ def _class_counts_csv(kg: ChipletKG) -> str:
     return buf.getvalue()
 
 
-def build(kg: ChipletKG, out: str | Path = "build", *, owl: bool = True) -> BuildResult:
-    """Validate ``kg`` and write its outputs into ``out``.
+def build(kg: ChipletKG, out: str | Path = "build", *, owl: bool = True, reason: bool = True) -> BuildResult:
+    """Validate ``kg``, reason over it, and write its outputs into ``out``.
 
     Every file is written atomically; when validation fails nothing is written and the outputs of
-    the previous build stay as they were.
+    the previous build stay as they were. With ``reason``, the inferred triples (``kg.inferred``, computed
+    here unless ``kg`` was loaded with ``reason=True``) go to ``inferred.ttl``; without it, a stale
+    ``inferred.ttl`` from an earlier build is removed.
 
     Raises
     ------
     ValidationFailed
         The graph does not conform; ``err.report`` holds the report.
     """
+    from .export import graph_bytes
+    from .reason import count_inferred, infer
+
     out = Path(out)
     report = validate(kg, owl=owl)
     if not report.conforms:
         raise ValidationFailed("validation failed; nothing was written\n" + report.to_text(), report)
+    if reason and not kg.reason:
+        kg.inferred = infer(kg)
+    inferred = count_inferred(kg) if reason else None
 
     ontology = bind_prefixes(Graph())
     for path in kg.ontology_files(kg.root) if kg.builtin else []:
@@ -66,6 +75,10 @@ def build(kg: ChipletKG, out: str | Path = "build", *, owl: bool = True) -> Buil
     info = {
         "chiplet_kg_version": __version__,
         "triples": len(kg.graph),
+        "asserted_triples": len(kg.graph),
+        "inferred_triples": inferred["total"] if reason else None,
+        "inferred": inferred,
+        "reasoned": reason,
         "entities": len(kg.entities()),
         "inputs": [{"file": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in kg.files],
         "owl_checked": owl,
@@ -73,7 +86,7 @@ def build(kg: ChipletKG, out: str | Path = "build", *, owl: bool = True) -> Buil
     }
     # Serialise everything first, so a failure part-way leaves every earlier output untouched.
     outputs = {
-        "graph.ttl": kg.graph.serialize(format="turtle"),
+        "graph.ttl": graph_bytes(kg.graph, "turtle"),
         "graph.nt": kg.graph.serialize(format="nt", encoding="utf-8"),
         "graph.owl": owl_view(kg.graph).serialize(format="xml"),
         "ontology.rdf": ontology.serialize(format="xml"),
@@ -83,7 +96,35 @@ def build(kg: ChipletKG, out: str | Path = "build", *, owl: bool = True) -> Buil
         "model.mmd": mermaid(kg.graph),
         "build-info.json": json.dumps(info, ensure_ascii=False, indent=2) + "\n",
     }
-    result = BuildResult(out=out, report=report, counts=counts)
+    if reason:
+        outputs["inferred.ttl"] = _INFERRED_HEADER.encode("utf-8") + graph_bytes(kg.inferred, "turtle")
+    # ---- interactive views and the analysis report (chiplet_kg/views/report.py): view-*.html, report*.html.
+    # Rendered here with everything else, written by the same atomic loop below.
+    from .views.report import build_outputs as _view_outputs
+
+    outputs.update(_view_outputs(kg))
+    # ---- end of views and report
+    # ---- exports for other tools and the ontology's documentation (chiplet_kg/export.py, chiplet_kg/ontodoc.py):
+    # export/* in every format of `chiplet-kg export`, docs/index.html and docs/index.zh.html (pyLODE, offline).
+    from .export import build_outputs as _export_outputs
+    from .ontodoc import docs_outputs as _docs_outputs
+
+    outputs.update(_export_outputs(kg, inferred=reason))
+    if kg.builtin:
+        outputs.update(_docs_outputs(kg))
+    # ---- end of exports and documentation
+    result = BuildResult(out=out, report=report, counts=counts, inferred=inferred)
     for name, data in outputs.items():
         result.files.append(atomic_write(out / name, data))
+    if not reason:
+        (out / "inferred.ttl").unlink(missing_ok=True)  # it would describe another build
     return result
+
+
+_INFERRED_HEADER = f"""\
+# Triples inferred by chiplet-kg: HermiT (through owlready2) over graph.ttl, plus the members of the classes
+# marked ckg:closedWorld true, which OWL cannot decide and chiplet-kg computes from the graph as loaded.
+# None of these triples is asserted in graph.ttl. Queries see them in the named graph
+# <{INFERRED_GRAPH}>; `--asserted-only` leaves them out.
+
+"""

@@ -135,12 +135,14 @@ def render_rows(columns: list[str], rows: list[dict], fmt: str = "table") -> str
 
 
 def render_graph(graph: Graph, fmt: str = "turtle") -> str:
-    """A CONSTRUCT/DESCRIBE result as Turtle, N-Triples or JSON-LD."""
-    name = {"turtle": "turtle", "ttl": "turtle", "table": "turtle", "nt": "nt", "ntriples": "nt", "jsonld": "json-ld",
-            "json-ld": "json-ld", "json": "json-ld"}.get(fmt)
+    """A CONSTRUCT/DESCRIBE result as Turtle, N-Triples or JSON-LD, every literal's lexical form kept."""
+    from .export import graph_bytes
+
+    name = {"turtle": "turtle", "ttl": "turtle", "table": "turtle", "nt": "ntriples", "ntriples": "ntriples",
+            "jsonld": "jsonld", "json-ld": "jsonld", "json": "jsonld"}.get(fmt)
     if name is None:
         raise ValueError(f"graph results print as turtle, nt or jsonld, not {fmt!r}")
-    return graph.serialize(format=name)
+    return graph_bytes(graph, name).decode("utf-8")
 
 
 def render_result(result, fmt: str = "table") -> str:

@@ -58,7 +58,12 @@ class ValidationReport:
         elif self.owl_consistent is None:
             lines.append("OWL consistency (HermiT): not run")
         elif self.owl_consistent:
-            lines.append("OWL consistency (HermiT): consistent")
+            owl = [p for p in self.problems if p.check == "owl"]
+            if owl:
+                lines.append(f"OWL consistency (HermiT): consistent, but {len(owl)} class(es) can have no members")
+                lines.extend(p.line() for p in owl)
+            else:
+                lines.append("OWL consistency (HermiT): consistent")
         else:
             owl = [p for p in self.problems if p.check == "owl"]
             lines.append("OWL consistency (HermiT): INCONSISTENT — the ontology and data contradict each other")
@@ -170,7 +175,7 @@ def validate(kg: ChipletKG, *, shacl: bool = True, owl: bool = True) -> Validati
     >>> report.conforms, report.problems
     (True, [])
     """
-    from .owl import check_consistency
+    from .reason import check_owl
 
     report = ValidationReport(triples=len(kg.graph))
     if shacl:
@@ -178,13 +183,13 @@ def validate(kg: ChipletKG, *, shacl: bool = True, owl: bool = True) -> Validati
         report.problems.extend(run_shacl(kg))
         report.problems.extend(run_checks(kg))
     if owl:
-        result = check_consistency(kg.graph)
+        result = check_owl(kg.graph)
         report.owl_consistent = result.consistent
         report.owl_error = result.error
-        for clash in result.clashes:
-            x = clash["individual"]
+        # Individuals in disjoint classes (by type, domain or range), functional and datatype violations, individuals
+        # HermiT pins down when no rule explains an inconsistency, unsatisfiable classes (chiplet_kg.reason.check_owl).
+        for finding in result.findings:
             report.problems.append(Problem(
-                check="owl", node=kg.qname(x), label=kg.label(x, "en"), rule="disjoint classes",
-                message=(f"belongs to {kg.qname(clash['class_a'])} and to {kg.qname(clash['class_b'])}, which the ontology "
-                         f"declares disjoint ({_expand(kg, clash['why_a'])}; {_expand(kg, clash['why_b'])}): give it one class")))
+                check="owl", node=kg.qname(finding.node), label=kg.label(finding.node, "en"), rule=finding.rule,
+                message=finding.message))
     return report

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import click
 
-from .options import data_option, load_kg, no_owl_option
+from .options import data_option, load_kg, no_owl_option, no_reason_option
 
 
 @click.command()
 @click.option("--out", default="build", show_default=True, metavar="DIR", help="Folder for the outputs.")
 @data_option
 @no_owl_option
-def build(out, data, no_owl):
-    """Validate the graph, then write the merged graph, OWL files, report and counts into DIR.
+@no_reason_option
+def build(out, data, no_owl, no_reason):
+    """Validate, reason, then write the merged graph, inferred triples, OWL files, report and counts into DIR.
 
-    On a validation failure nothing is written and the previous outputs stay as they were.
+    On a validation failure nothing is written and the previous outputs stay as they were. What the reasoner
+    infers goes to DIR/inferred.ttl, apart from the asserted DIR/graph.ttl.
 
     Example:
 
@@ -22,8 +24,13 @@ def build(out, data, no_owl):
     """
     from ..pipeline import build as run
 
-    result = run(load_kg(data), out, owl=not no_owl)
+    result = run(load_kg(data), out, owl=not no_owl, reason=not no_reason)
     click.echo(result.report.to_text(), nl=False)
+    if result.inferred is not None:
+        click.echo(f"reasoning (HermiT): {result.inferred['total']} inferred triples "
+                   f"({result.inferred['class_memberships']} class memberships, "
+                   f"{result.inferred['property_assertions']} property assertions; "
+                   f"{result.inferred['closed_world']} of them closed-world)")
     click.echo(f"wrote {len(result.files)} files to {result.out}/:")
     for path in result.files:
         click.echo(f"  {path}")

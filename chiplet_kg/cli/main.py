@@ -15,10 +15,16 @@ INTERNAL_ERROR = 70
 #: command name → "module:function" under chiplet_kg.cli; modules are imported only when their command runs.
 COMMANDS = {
     "build": "build_cmd:build",
+    "import": "import_cmd:import_group",
     "validate": "validate_cmd:validate",
+    "analyze": "analyze_cmd:analyze",
+    "viz": "viz_cmd:viz",
     "queries": "query_cmd:queries",
     "query": "query_cmd:query",
     "sparql": "query_cmd:sparql",
+    "export": "export_cmd:export",
+    "serve": "serve_cmd:serve",
+    "push": "push_cmd:push",
 }
 
 

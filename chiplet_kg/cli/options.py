@@ -13,15 +13,20 @@ no_owl_option = click.option(
     "--no-owl", is_flag=True, default=False,
     help="Skip the OWL consistency check (HermiT, needs Java).")
 
+no_reason_option = click.option(
+    "--no-reason", is_flag=True, default=False,
+    help="Skip OWL reasoning (HermiT): use the asserted triples only, nothing inferred.")
+
 builtin_option = click.option(
     "--no-builtin", is_flag=True, default=False,
     help="Leave out the shipped ontology and graph data: use only the --data files.")
 
 
-def load_kg(data: tuple[str, ...], no_builtin: bool = False):
+def load_kg(data: tuple[str, ...], no_builtin: bool = False, reason: bool = False):
+    """Load the graph for a command; ``reason=True`` (commands that answer questions) also fills ``kg.inferred``."""
     from ..kg import ChipletKG
 
-    return ChipletKG(data=tuple(data), builtin=not no_builtin)
+    return ChipletKG(data=tuple(data), builtin=not no_builtin, reason=reason)
 
 FORMATS = ["table", "csv", "tsv", "json", "md"]
 

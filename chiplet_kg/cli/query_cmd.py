@@ -7,7 +7,7 @@ import sys
 import click
 
 from .options import (asserted_only_option, data_option, endpoint_option, format_option, lang_option, load_kg,
-                      timeout_option)
+                      no_reason_option, timeout_option)
 
 GRAPH_FORMATS = ["turtle", "nt", "jsonld"]
 
@@ -60,9 +60,10 @@ def queries(fmt, lang):
 @endpoint_option
 @timeout_option
 @asserted_only_option
+@no_reason_option
 @data_option
 @click.option("--explain", is_flag=True, help="Print the query's description and parameters instead of running it.")
-def query(name, params, fmt, graph_format, lang, endpoint, timeout, asserted_only, data, explain):
+def query(name, params, fmt, graph_format, lang, endpoint, timeout, asserted_only, no_reason, data, explain):
     """Run the named query NAME (see `chiplet-kg queries`).
 
     Parameters are bound as RDF terms, never pasted into the query; an entity may be named by its label in
@@ -84,7 +85,8 @@ def query(name, params, fmt, graph_format, lang, endpoint, timeout, asserted_onl
         if named.example:
             click.echo(f"\nExample: {named.example}")
         return
-    kg = load_kg(data)
+    # Inferred facts are part of the answer unless asked otherwise; the reasoner's cache makes this cheap.
+    kg = load_kg(data, reason=not (no_reason or asserted_only or endpoint))
     result = kg.query(name, lang=lang, endpoint=endpoint, asserted_only=asserted_only, timeout=timeout,
                       **_parse_params(params))
     _emit(result, fmt, graph_format)
@@ -98,8 +100,9 @@ def query(name, params, fmt, graph_format, lang, endpoint, timeout, asserted_onl
 @endpoint_option
 @timeout_option
 @asserted_only_option
+@no_reason_option
 @data_option
-def sparql(text, path, fmt, graph_format, endpoint, timeout, asserted_only, data):
+def sparql(text, path, fmt, graph_format, endpoint, timeout, asserted_only, no_reason, data):
     """Run free SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE) given as TEXT, in a file (-f) or on stdin (-).
 
     The prefixes ckg:, ckgd:, rdfs:, owl:, skos:, dcterms:, … are predeclared. Updates, SERVICE and FROM
@@ -118,7 +121,7 @@ def sparql(text, path, fmt, graph_format, endpoint, timeout, asserted_only, data
         text = read_query_file(path)
     elif text == "-":
         text = sys.stdin.read()
-    kg = None if endpoint else load_kg(data)
+    kg = None if endpoint else load_kg(data, reason=not (no_reason or asserted_only))
     if endpoint:
         from ..sparql import run_remote
 

@@ -1,0 +1,134 @@
+"""Gaps: dependencies and challenges that no policy addresses, and policies that address nothing."""
+
+from __future__ import annotations
+
+from ._model import CHALLENGE, POLICY, TARGETS, Model, join, t
+
+__all__ = ["gaps", "GAP_COLUMNS", "NOT_ADDRESSED", "ONLY_INDIRECTLY", "ADDRESSES_NOTHING"]
+
+GAP_COLUMNS = ["kind", "id", "entity", "class", "status", "why", "addressed_via", "source"]
+
+#: Status codes (the rows carry a readable ``status`` and this code in ``status_code``).
+NOT_ADDRESSED = "not-addressed"
+ONLY_INDIRECTLY = "only-indirectly"
+ADDRESSES_NOTHING = "addresses-nothing"
+
+_STATUS = {
+    NOT_ADDRESSED: ("addressed by no policy", "无政策针对"),
+    ONLY_INDIRECTLY: ("addressed only indirectly", "仅被间接针对"),
+    ADDRESSES_NOTHING: ("addresses nothing", "未针对任何对象"),
+}
+_KIND = {
+    "dependency": ("dependency", "依赖"),
+    "bottleneck": ("bottleneck", "瓶颈"),
+    "challenge": ("challenge", "挑战"),
+    "policy": ("policy", "政策"),
+}
+
+
+def _via_text(m: Model, via, lang: str) -> str:
+    parts = []
+    for policy, through, how in via:
+        p, x = m.label(policy, lang), m.label(through, lang)
+        if how == "supertype":
+            parts.append(t(lang, f"{p} addresses {x}, of which it is a kind", f"{p}针对其上位类“{x}”"))
+        elif how == "concerns":
+            parts.append(t(lang, f"{p} addresses {x}, which concerns it", f"{p}针对涉及它的“{x}”"))
+        elif how == "challenge":
+            parts.append(t(lang, f"{p} addresses the wider challenge {x}", f"{p}针对其所属挑战“{x}”"))
+        elif how == "part":
+            parts.append(t(lang, f"{p} addresses its part {x}", f"{p}针对其组成部分“{x}”"))
+        else:  # item
+            parts.append(t(lang, f"{p} addresses {x}, which it concerns", f"{p}针对它所涉及的“{x}”"))
+    return t(lang, "; ", "；").join(parts)
+
+
+def _row(m: Model, kind: str, node: str, status: str, why: str, via: str, lang: str) -> dict:
+    en, zh = _KIND[kind]
+    s_en, s_zh = _STATUS[status]
+    return {"kind": t(lang, en, zh), "id": m.qname(node), "entity": m.label(node, lang), "class": m.cls(node, lang),
+            "status": t(lang, s_en, s_zh), "status_code": status, "why": why, "addressed_via": via,
+            "source": "; ".join(m.sources(node))}
+
+
+def gaps(g, *, lang: str = "en", indirect: bool = True) -> list[dict]:
+    """What no policy addresses, and which policies address nothing.
+
+    A *dependency* is a supply-chain item that a technology needs. It is addressed directly when a policy
+    ``ckg:addresses`` it, and only indirectly when a policy addresses what it is a kind of, a challenge or bottleneck
+    that concerns it, or the challenge such a bottleneck belongs to. A challenge or bottleneck is addressed
+    indirectly through its wider challenge or through an item it concerns. A policy addresses nothing when neither
+    it nor any of its instruments addresses anything.
+
+    Parameters
+    ----------
+    g : the projection (``chiplet_kg.network.project``).
+    lang : ``en`` or ``zh``, for labels and explanations.
+    indirect : also list what is addressed only indirectly (default); else only what nothing reaches.
+
+    Returns
+    -------
+    list of dict
+        One row per gap, with the keys in ``GAP_COLUMNS`` (plus ``status_code``): dependencies first, then
+        bottlenecks and challenges, then policies.
+
+    Examples
+    --------
+    >>> from chiplet_kg import ChipletKG
+    >>> from chiplet_kg.network import project
+    >>> rows = gaps(project(ChipletKG()))
+    >>> [r["status_code"] for r in rows if r["id"] == "ckgd:AdvancedPackagingEquipment"]
+    ['not-addressed']
+    """
+    m = Model(g)
+    rows: list[dict] = []
+    for item, techs in sorted(m.dependencies().items(), key=lambda kv: m.label(kv[0], lang).casefold()):
+        if m.addressers(item):
+            continue
+        via = m.item_addressed_via(item)
+        if via and not indirect:
+            continue
+        goals = [x for x in m.pred(item, TARGETS)]
+        why = t(lang, f"needed by {join(m.labels(techs, lang), lang)}", f"{join(m.labels(techs, lang), lang)}依赖它")
+        if goals:
+            why += t(lang, f"; a roadmap goal targets it: {join(m.labels(goals, lang), lang)}",
+                     f"；发展目标指向它：{join(m.labels(goals, lang), lang)}")
+        rows.append(_row(m, "dependency", item, ONLY_INDIRECTLY if via else NOT_ADDRESSED, why,
+                         _via_text(m, via, lang), lang))
+
+    challenges = sorted(m.nodes(CHALLENGE), key=lambda n: (not m.is_(n, "ckg:Bottleneck"), m.label(n, lang).casefold()))
+    for ch in challenges:
+        if m.addressers(ch):
+            continue
+        via = m.challenge_addressed_via(ch)
+        if via and not indirect:
+            continue
+        items = m.succ(ch, "ckg:concerns")
+        wholes = [w for w in m.pred(ch, "ckg:hasPart") if m.is_(w, CHALLENGE)]
+        parts = [p for p in m.succ(ch, "ckg:hasPart") if m.is_(p, CHALLENGE)]
+        bits = []
+        if wholes:
+            bits.append(t(lang, f"part of {join(m.labels(wholes, lang), lang)}", f"属于{join(m.labels(wholes, lang), lang)}"))
+        if parts:
+            bits.append(t(lang, f"has parts {join(m.labels(parts, lang), lang)}", f"包含{join(m.labels(parts, lang), lang)}"))
+        if items:
+            bits.append(t(lang, f"concerns {join(m.labels(items, lang), lang)}", f"涉及{join(m.labels(items, lang), lang)}"))
+        causes = m.succ(ch, "ckg:causedBy")
+        if causes:
+            bits.append(t(lang, f"caused by {join(m.labels(causes, lang), lang)}", f"源于{join(m.labels(causes, lang), lang)}"))
+        kind = "bottleneck" if m.is_(ch, "ckg:Bottleneck") else "challenge"
+        rows.append(_row(m, kind, ch, ONLY_INDIRECTLY if via else NOT_ADDRESSED, t(lang, "; ", "；").join(bits),
+                         _via_text(m, via, lang), lang))
+
+    for policy in sorted(m.nodes(POLICY), key=lambda n: m.label(n, lang).casefold()):
+        if m.policy_targets(policy):
+            continue
+        groups = m.pred(policy, "ckg:hasInstrument")
+        promoted = m.succ(policy, "ckg:promotes")
+        bits = []
+        if groups:
+            bits.append(t(lang, f"instrument of {join(m.labels(groups, lang), lang)}", f"属于{join(m.labels(groups, lang), lang)}"))
+        if promoted:
+            bits.append(t(lang, f"promotes {join(m.labels(promoted, lang), lang)}", f"推动{join(m.labels(promoted, lang), lang)}"))
+        rows.append(_row(m, "policy", policy, ADDRESSES_NOTHING, t(lang, "; ", "；").join(bits), "", lang))
+    return rows
