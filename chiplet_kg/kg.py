@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterable
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from .errors import InputError, UsageError
 from .loader import parse_into

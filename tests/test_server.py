@@ -23,6 +23,7 @@ from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, XML, SPARQLWrapper
 from chiplet_kg.cli.main import cli
 from chiplet_kg.library import load_library
 
+from .browser import start_chromium
 from .conftest import DATA
 from .servers import free_port
 
@@ -359,12 +360,25 @@ def test_binds_loopback_by_default(server):
     assert "127.0.0.1" in res.output
 
 
+def _settled_log(srv) -> list[str]:
+    """The server's log once earlier requests' lines have all arrived (unchanged for half a second, at most 10 s)."""
+    lines, deadline = srv.log_lines(), time.monotonic() + 10
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        again = srv.log_lines()
+        if again == lines:
+            break
+        lines = again
+    return lines
+
+
 def test_one_log_line_per_request(small):
-    before = small.log_lines()
+    """Each request writes exactly one log line (regression: a late line of an earlier test was counted)."""
+    before = _settled_log(small)
     get(small.base, FIRMS)
     post_form(small.base, query="SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }")
     http(f"{small.base}/queries")
-    after = small.log_lines()
+    after = _settled_log(small)
     new = after[len(before):]
     assert len(new) == 3
     assert '"GET /sparql?query=' in new[0] and " 200 " in new[0]
@@ -381,17 +395,6 @@ def test_serve_refuses_a_busy_port(server):
 
 # ------------------------------------------------------------------ the page in a real browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-#: Runs before the page's own script: records dialogs instead of opening them, so an injected alert is caught.
-DIALOG_HOOK = """
-window.__dialogs = [];
-["alert", "confirm", "prompt"].forEach(function (name) {
-  window[name] = function (msg) { window.__dialogs.push(name + ":" + msg); };
-});
-"""
-
-
 @pytest.fixture(scope="module")
 def xss_server(tmp_path_factory):
     """The shipped graph plus labels that hold script payloads (tests/data/xss-labels.ttl)."""
@@ -402,24 +405,7 @@ def xss_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    for tool in (CHROMIUM, CHROMEDRIVER):
-        assert Path(tool).exists(), f"{tool} is missing: run `bash setup.sh`"
-    opts = Options()
-    opts.binary_location = CHROMIUM
-    for flag in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps",
-                 "--disable-extensions", "--window-size=1400,1100",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
-        opts.add_argument(flag)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    opts.set_capability("unhandledPromptBehavior", "ignore")
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    driver.set_page_load_timeout(90)
-    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": DIALOG_HOOK})
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
     yield driver
     driver.quit()
 

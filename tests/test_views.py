@@ -7,7 +7,6 @@ import hashlib
 import json
 from html import unescape
 import re
-import shutil
 import time
 from pathlib import Path
 
@@ -23,23 +22,12 @@ from chiplet_kg.views import render_view, select
 from chiplet_kg.views.page import json_for_script
 from chiplet_kg.views.report import build_outputs, report_html
 
+from .browser import start_chromium
 from .conftest import DATA
 
 D = str(CKGD)
 X = "https://example.org/xss/"
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 SCREENSHOTS = project_root() / "build" / "screenshots"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                  "--disable-default-apps", "--disable-extensions", "--window-size=1600,1200"]
-#: Runs before any page script: records dialogs instead of opening them, so an injected alert is caught.
-DIALOG_HOOK = """
-window.__dialogs = [];
-["alert", "confirm", "prompt", "print"].forEach(function (name) {
-  window[name] = function (msg) { window.__dialogs.push(name + ":" + msg); };
-});
-"""
 #: Markup from the fixture that must never reach a page unescaped.
 XSS_PAYLOADS = ["<img src=x onerror=alert('label-en')>", "</script><script>alert('label-zh')</script>",
                 "<a href=\"javascript:alert('href-en')\">click me</a>", "\"><svg onload=alert('country-en')>",
@@ -163,10 +151,14 @@ def test_untrusted_text_never_reaches_the_markup(xss_g):
     assert ("&lt;img src=x onerror=alert(&#39;label-en&#39;)&gt;" in report) is True
 
 
-def test_build_outputs_views_and_reports(kg, tmp_path):
-    """build writes four views in each language and a report linking them, through the atomic writer."""
+def test_build_outputs_views_and_reports(tmp_path):
+    """build writes four views in each language and a report linking them, through the atomic writer.
+
+    Regression: this test built the session-wide graph, whose reasoning then leaked inferred edges into the
+    analyses tested later; it builds its own graph now."""
     from chiplet_kg.pipeline import build
 
+    kg = ChipletKG()
     result = build(kg, tmp_path, owl=False)
     names = {str(p.relative_to(tmp_path)) for p in result.files}
     for view in ("overview", "policy-trace", "supply-chain", "roadmap"):
@@ -193,21 +185,7 @@ def test_cli_viz_writes_atomically_and_checks_its_options(tmp_path):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    for tool in (CHROMIUM, CHROMEDRIVER):
-        assert Path(tool).exists() or shutil.which(Path(tool).name), f"{tool} is missing: run `bash setup.sh`"
-    opts = Options()
-    opts.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS + [f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
-        opts.add_argument(flag)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    opts.set_capability("unhandledPromptBehavior", "ignore")
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    driver.set_page_load_timeout(90)
-    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": DIALOG_HOOK})
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
     yield driver
     driver.quit()
 

@@ -237,12 +237,7 @@ class Model:
                 via += [(p, challenge, "concerns") for p in self.addressers(challenge)]
                 for whole in self.pred(challenge, *PARTS):
                     via += [(p, whole, "challenge") for p in self.addressers(whole)]
-        seen, unique = set(), []
-        for row in via:
-            if row[:2] not in seen:
-                seen.add(row[:2])
-                unique.append(row)
-        return unique
+        return _first_per_policy_and_target(via)
 
     def challenge_addressed_via(self, challenge: str) -> list[tuple[str, str, str]]:
         """How policies reach a challenge without addressing it: through its whole (``challenge``), one of its
@@ -256,12 +251,7 @@ class Model:
                 via += [(p, part, "part") for p in self.addressers(part)]
         for item in self.succ(challenge, CONCERNS):
             via += [(p, item, "item") for p in self.addressers(item)]
-        seen, unique = set(), []
-        for row in via:
-            if row[:2] not in seen:
-                seen.add(row[:2])
-                unique.append(row)
-        return unique
+        return _first_per_policy_and_target(via)
 
     def policy_targets(self, policy: str) -> set[str]:
         """What ``policy`` or one of its parts (instruments) addresses."""
@@ -269,3 +259,13 @@ class Model:
         for part in self._closure(policy, lambda n: self.succ(n, *PARTS)):
             found |= set(self.succ(part, ADDRESSES))
         return found
+
+
+def _first_per_policy_and_target(via: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """Keep the first (policy, target, how) row of each (policy, target) pair, in order."""
+    seen, unique = set(), []
+    for row in via:
+        if row[:2] not in seen:
+            seen.add(row[:2])
+            unique.append(row)
+    return unique
