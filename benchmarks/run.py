@@ -330,7 +330,10 @@ def worker(engine: str, plan: dict, load_only: bool = False) -> dict:
             out["tasks"][task["id"]] = graph_tasks(task)
         print(f"  {engine:<10} {task['id']:<40} {_show(out['tasks'][task['id']], limit)}", file=sys.stderr, flush=True)
     if engine == "chiplet-kg" and plan.get("pages_dir"):
-        out["pages"] = _write_pages(kg, plan)
+        try:
+            out["pages"] = _write_pages(kg, plan)
+        except Exception as err:  # noqa: BLE001 - the layout test is extra: say why and keep the figures
+            out["pages"] = {"error": f"pages not written: {type(err).__name__}: {err}"}
     return out
 
 
@@ -675,9 +678,9 @@ def text_table(rows: list[list[str]]) -> str:
     return "\n".join([line(HEAD), "  ".join("─" * w for w in widths)] + [line(r) for r in rows])
 
 
-def md_table(head: list[str], rows: list[list[str]]) -> str:
+def md_table(head: list[str], rows: list[list[str]], left: tuple[int, ...] = (0,)) -> str:
     esc = lambda c: c.replace("|", "\\|")  # noqa: E731
-    out = ["| " + " | ".join(head) + " |", "|" + "|".join(" --- " if i == 0 else " ---: " for i in range(len(head))) + "|"]
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join(" --- " if i in left else " ---: " for i in range(len(head))) + "|"]
     out += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]
     return "\n".join(out)
 
@@ -718,11 +721,13 @@ def goals(size: str, size_result: dict) -> list[str]:
         ours_s = b.get("chiplet-kg", {}).get("ready", b.get("chiplet-kg", {}).get("stabilized"))
         theirs = b.get("pyvis", {}).get("stabilized")
         waited = b.get("pyvis", {}).get("waited", 0)
+        nodes = size_result["browser"]["nodes"]
         if ours_s:
             x = theirs / ours_s if theirs else waited / ours_s
-            lines.append(f"{size}: layout of {size_result['browser']['nodes']} nodes in Chromium "
-                         f"{'' if theirs else '> '}{x:.1f}× sooner than pyvis (goal ≥ 5× for > 1,000 nodes: "
-                         f"{'met' if x >= 5 else 'not shown' if not theirs else 'missed'})")
+            verdict = ("the goal is for > 1,000 nodes" if nodes <= 1000 else
+                       "met" if x >= 5 else "not shown" if not theirs else "missed")
+            lines.append(f"{size}: layout of {nodes} nodes in Chromium {'' if theirs else '> '}{x:.1f}× sooner than "
+                         f"pyvis (goal ≥ 5×: {verdict})")
     if ceil.get("load") and ours.get("load"):
         x = ours["load"] / ceil["load"]
         lines.append(f"{size}: load {x:.1f}× pyoxigraph (goal ≤ 2×: {'met' if x <= 2 else 'missed'})")
@@ -972,7 +977,7 @@ def _notes(size: dict) -> list[str]:
 def render_markdown(report: dict, args) -> str:
     parts = [f"Machine: {report['machine']}; {report['versions']}.", "", _method(args), ""]
     if report["cold"]:
-        parts += [f"**Cold start** (median of {args.cold_runs} runs, wall time)", "", md_table(COLD_HEAD, _cold_rows(report)), ""]
+        parts += [f"**Cold start** (median of {args.cold_runs} runs, wall time)", "", md_table(COLD_HEAD, _cold_rows(report), left=(0, 2)), ""]
     for size in report["sizes"]:
         parts += [f"**{size['size']}**: {size['synthetic_triples']} synthetic triples + the built-in graph "
                   f"({size['entities']} synthetic entities)", "", md_table(HEAD, table_rows(size)), ""]
