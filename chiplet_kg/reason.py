@@ -549,7 +549,7 @@ def _named_members(g: Graph, node) -> list:
 def _disjoint_clashes(g: Graph) -> list[Finding]:
     """Individuals put into disjoint classes by their types and by domains and ranges (unions and super-properties too).
 
-    This does what :func:`chiplet_kg.owl.explain_clashes` does, for union domains and ranges and sub-properties as
+    This does what the SPARQL clash query that ``validate`` used before (now removed) does, for union domains and ranges and sub-properties as
     well, in Python: the SPARQL version takes minutes on the shipped graph.
     """
     up = _class_edges(g)

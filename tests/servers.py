@@ -16,6 +16,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_up(url: str, proc: subprocess.Popen, seconds: float, what: str, log=lambda: "") -> None:
+    """Poll ``url`` until it answers; raise, with the server's log, if ``proc`` dies or ``seconds`` pass."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{what} did not start: {log()}") from None
+            time.sleep(0.2)
+
+
 @contextmanager
 def oxigraph_server(tmp_path, *, union_default_graph: bool = False):
     """Start ``oxigraph serve`` (from the PyPI package ``oxigraph``) on a free loopback port; yield its base URL."""
@@ -28,15 +41,8 @@ def oxigraph_server(tmp_path, *, union_default_graph: bool = False):
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("oxigraph server did not start: " + proc.stderr.read().decode(errors="replace")) from None
-                time.sleep(0.2)
+        wait_until_up(f"{base}/query?query=ASK%7B%7D", proc, 30, "oxigraph server",
+                      lambda: proc.stderr.read().decode(errors="replace"))
         yield base
     finally:
         proc.terminate()

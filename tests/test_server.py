@@ -25,7 +25,7 @@ from chiplet_kg.library import load_library
 
 from .browser import start_chromium
 from .conftest import DATA
-from .servers import free_port
+from .servers import free_port, wait_until_up
 
 SAMPLE = DATA / "export" / "sample.ttl"
 D = "https://w3id.org/chiplet-kg/data/"
@@ -47,16 +47,12 @@ class Server:
         self.out = tmp / "serve.out"
         self.proc = subprocess.Popen([exe, "serve", "--port", str(self.port), *args],
                                      stdout=open(self.out, "wb"), stderr=open(self.log, "wb"))
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.base}/sparql?query=ASK%7B%7D", timeout=5):
-                    break
-            except OSError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError("chiplet-kg serve did not start: " + self.log.read_text(errors="replace"))
-                time.sleep(0.3)
+        try:
+            wait_until_up(f"{self.base}/sparql?query=ASK%7B%7D", self.proc, 180, "chiplet-kg serve",
+                          lambda: self.log.read_text(errors="replace"))
+        except RuntimeError:
+            self.stop()
+            raise
 
     def stop(self):
         self.proc.terminate()
