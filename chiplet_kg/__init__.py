@@ -5,8 +5,20 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .errors import ChipletKGError, InputError, UsageError, ValidationFailed  # noqa: E402
-from .kg import ChipletKG  # noqa: E402
-from .namespace import CKG, CKGD  # noqa: E402
+
+
+def __getattr__(name: str):
+    """``ChipletKG``, ``CKG`` and ``CKGD`` are imported when first asked for (PEP 562), so that a command that
+    needs no graph (``chiplet-kg queries``) starts without loading rdflib."""
+    if name == "ChipletKG":
+        from .kg import ChipletKG
+
+        return ChipletKG
+    if name in ("CKG", "CKGD"):
+        from . import namespace
+
+        return getattr(namespace, name)
+    raise AttributeError(f"module 'chiplet_kg' has no attribute {name!r}")
 
 
 def validate(kg: "ChipletKG", **kwargs):

@@ -6,10 +6,13 @@ import csv
 import io
 import json
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from rdflib import BNode, Graph, Literal, URIRef
+if TYPE_CHECKING:  # pragma: no cover
+    from rdflib import Graph
 
-from .namespace import PREFIXES
+# rdflib is imported inside the functions that meet its terms: `chiplet-kg queries` renders plain strings and
+# starts without loading any RDF library.
 
 __all__ = ["render_rows", "render_result", "render_graph", "FORMATS"]
 
@@ -18,6 +21,8 @@ FORMATS = ("table", "csv", "tsv", "json", "md")
 
 def _as_term(value):
     """Plain Python values (from analyses) become literals; rdflib terms stay as they are."""
+    from rdflib import BNode, Literal, URIRef
+
     if value is None or isinstance(value, (URIRef, BNode, Literal)):
         return value
     if isinstance(value, (list, tuple, set)):
@@ -31,6 +36,10 @@ def _as_term(value):
 
 def _short(term) -> str:
     """Human form: prefixed names for IRIs in known namespaces, the lexical form for literals."""
+    from rdflib import BNode, URIRef
+
+    from .namespace import PREFIXES
+
     if term is None:
         return ""
     if isinstance(term, URIRef):
@@ -46,6 +55,8 @@ def _short(term) -> str:
 
 def _tsv_term(term) -> str:
     # W3C SPARQL 1.1 TSV: terms in Turtle/N-Triples syntax, tabs and newlines escaped.
+    from rdflib import BNode, URIRef
+
     if term is None:
         return ""
     if isinstance(term, URIRef):
@@ -62,6 +73,8 @@ def _tsv_term(term) -> str:
 
 
 def _json_term(term) -> dict:
+    from rdflib import BNode, URIRef
+
     if isinstance(term, URIRef):
         return {"type": "uri", "value": str(term)}
     if isinstance(term, BNode):
@@ -94,6 +107,13 @@ def _table(columns: list[str], rows: list[list[str]]) -> str:
 
 
 def _md_cell(text: str) -> str:
+    """A Markdown table cell that shows ``text`` as typed: HTML in it stays text (``&``, ``<`` and ``>`` escaped),
+    pipes and backslashes are escaped, newlines become ``<br>``.
+
+    >>> _md_cell('<script>alert(1)</script> & a|b')
+    '&lt;script&gt;alert(1)&lt;/script&gt; &amp; a\\\\|b'
+    """
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>").replace("\r", "")
 
 
@@ -108,6 +128,10 @@ def render_rows(columns: list[str], rows: list[dict], fmt: str = "table") -> str
     | 长电科技 | 2 |
     | TSMC | 10 |
     """
+    if fmt in ("table", "md") and all(type(v) is str or v is None for row in rows for v in row.values()):
+        # Plain text only (e.g. the query list): shown as it is, without turning it into RDF terms first.
+        text_rows = [[row.get(c) or "" for c in columns] for row in rows]
+        return _text_rows(columns, text_rows, fmt)
     cells = [{c: _as_term(row.get(c)) for c in columns} for row in rows]
     if fmt == "json":
         doc = {"head": {"vars": list(columns)},
@@ -124,7 +148,11 @@ def render_rows(columns: list[str], rows: list[dict], fmt: str = "table") -> str
         lines = ["\t".join(f"?{c}" for c in columns)]
         lines += ["\t".join(_tsv_term(r[c]) for c in columns) for r in cells]
         return "\n".join(lines) + "\n"
-    text_rows = [[_short(r[c]) for c in columns] for r in cells]
+    return _text_rows(columns, [[_short(r[c]) for c in columns] for r in cells], fmt)
+
+
+def _text_rows(columns: list[str], text_rows: list[list[str]], fmt: str) -> str:
+    """Rows already turned into text, as a Markdown or an aligned table."""
     if fmt == "md":
         out = ["| " + " | ".join(_md_cell(c) for c in columns) + " |", "| " + " | ".join("---" for _ in columns) + " |"]
         out += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in text_rows]
