@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from .namespace import CKG
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .kg import ChipletKG
 
-__all__ = ["project", "has_kind", "nodes_of", "node_label", "edge_label", "class_label", "CLASS_ORDER"]
+__all__ = ["project", "has_kind", "nodes_of", "node_label", "edge_label", "class_label", "share_text", "CLASS_ORDER"]
 
 #: Classes in the order views and reports list them (most specific first where it matters).
 CLASS_ORDER = (
@@ -99,6 +99,14 @@ def project(kg: "ChipletKG", *, inferred: bool = True) -> "networkx.MultiDiGraph
     property's qname and carrying ``predicate`` (the same qname), ``label_en``, ``label_zh``, ``source`` and
     ``evidence`` (lists, from the assertion's ``owl:Axiom`` annotation) and ``inferred`` (a bool).
 
+    Measured supply (``ckg:Provision`` records, e.g. from ``chiplet-kg import eto``) is no node: the records
+    whose item and provider are nodes go to ``g.graph["provisions"]`` (item → list of dicts with ``provider``,
+    ``level`` — ``firm`` or ``country`` —, ``share`` — a float in per cent, None when unknown —, ``year``,
+    ``source`` — the record's source note, else its ``dcterms:source`` — and ``record``), and the matching
+    ``ckg:suppliedBy`` / ``ckg:suppliedFrom`` edge gets ``share``, ``year`` and ``share_source`` from the
+    provider's latest record. ``skos:exactMatch`` / ``skos:closeMatch`` links between two nodes go to
+    ``g.graph["matches"]``: a list of ``(node, node, "exact" | "close")``.
+
     Parameters
     ----------
     kg : the knowledge graph.
@@ -170,11 +178,74 @@ def project(kg: "ChipletKG", *, inferred: bool = True) -> "networkx.MultiDiGraph
                 sources, quotes = notes.get((s, p, o), ([], [])) if not is_inferred else ([], [])
                 g.add_edge(u, v, key=pname, predicate=pname, label_en=en or pname, label_zh=zh or en or pname,
                            source=list(sources), evidence=list(quotes), inferred=is_inferred)
+    _add_provisions(g, graph, kg)
     g.graph["name"] = "chiplet-kg"
     # Class labels travel with the projection, so analyses and views can name classes in either language.
     g.graph["class_labels"] = {kg.qname(c): dict(zip(("en", "zh"), _labels(graph, c))) for c in ancestors}
     g.graph["inferred_included"] = bool(extra is not None and len(extra))
     return g
+
+
+_COUNTRY_KINDS = ("ckg:CountryOrRegion", "ckg:CountryGroup")
+
+
+def _add_provisions(g, graph, kg) -> None:
+    """Provision records and skos links of ``graph`` onto the projection ``g`` (see :func:`project`)."""
+    provisions: dict[str, list[dict]] = {}
+    for record, item in graph.subject_objects(CKG.providedItem):
+        who = graph.value(record, CKG.provider)
+        if who is None or str(item) not in g or str(who) not in g:
+            continue
+        types = set(graph.objects(record, RDF.type))
+        if CKG.CountryProvision in types:
+            level = "country"
+        elif CKG.FirmProvision in types:
+            level = "firm"
+        else:
+            level = "country" if any(k in g.nodes[str(who)]["kinds"] for k in _COUNTRY_KINDS) else "firm"
+        share = _number(graph.value(record, CKG.sharePercent), float)
+        year = _number(graph.value(record, CKG.year), int)
+        note = graph.value(record, CKG.sourceText)
+        cited = sorted(kg.qname(s) if isinstance(s, URIRef) else str(s) for s in graph.objects(record, DCTERMS.source))
+        provisions.setdefault(str(item), []).append({
+            "provider": str(who), "level": level, "share": share, "year": year,
+            "source": str(note) if note is not None else "; ".join(cited), "record": kg.qname(record)})
+    for item, records in provisions.items():
+        records.sort(key=lambda r: (r["level"], r["provider"], -(r["year"] or 0)))
+        latest: dict[str, dict] = {}
+        for r in records:
+            latest.setdefault(r["provider"], r)
+        for who, r in latest.items():
+            key = "ckg:suppliedFrom" if r["level"] == "country" else "ckg:suppliedBy"
+            if g.has_edge(item, who, key):
+                g.edges[item, who, key].update(share=r["share"], year=r["year"], share_source=r["source"])
+    g.graph["provisions"] = provisions
+    matches = []
+    for prop, how in ((SKOS.exactMatch, "exact"), (SKOS.closeMatch, "close")):
+        for s, o in graph.subject_objects(prop):
+            if str(s) in g and str(o) in g and s != o:
+                matches.append((str(s), str(o), how))
+    g.graph["matches"] = sorted(matches)
+
+
+def _number(lit, kind):
+    """A literal's value as ``kind`` (float, int); None when absent or malformed (validation reports those)."""
+    if lit is None:
+        return None
+    try:
+        return kind(lit.toPython())
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+
+
+def share_text(share: float | None, year: int | None = None, lang: str = "en") -> str:
+    """A share as people read it: ``100 % (2025)``, ``81.5 %``, ``share unknown (2019)`` (``份额未知`` in Chinese).
+
+    >>> share_text(100.0, 2025), share_text(81.5), share_text(None, 2019), share_text(None, lang="zh")
+    ('100 % (2025)', '81.5 %', 'share unknown (2019)', '份额未知')
+    """
+    text = ("份额未知" if lang == "zh" else "share unknown") if share is None else f"{share:g} %"
+    return f"{text} ({year})" if year else text
 
 
 # ------------------------------------------------------------------ small helpers shared by analyses and views

@@ -309,3 +309,43 @@ def test_cli_errors_are_one_line():
     assert res.exit_code == 2 and "error: what-if removes countries" in res.output
     res = CliRunner().invoke(cli, ["analyze", "paths", "--from", "Nowhereland", "--to", "USA"])
     assert res.exit_code == 2 and "no entity named 'Nowhereland'" in res.output
+
+
+# ------------------------------------------------------------------ articulation cuts in one depth-first search
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_separations_equal_components_without_each_articulation_point(seed):
+    """chokepoints' one-pass cuts (chokepoints.separations) give, for every articulation point, exactly the pieces
+    networkx finds by removing it and taking connected components (random graphs, pendants and self-loops)."""
+    import random
+
+    import networkx as nx
+
+    from chiplet_kg.analyze.chokepoints import separations
+
+    rnd = random.Random(seed)
+    n = rnd.randint(1, 50)
+    und = nx.gnp_random_graph(n, rnd.uniform(0.02, 0.15), seed=seed)
+    und.add_edges_from((rnd.randrange(n), n + i) for i in range(rnd.randint(0, 8)))
+    und.add_edge(0, 0)
+    expected = {}
+    for a in nx.articulation_points(und):
+        comp = nx.node_connected_component(und, a)
+        expected[a] = sorted(sorted(c) for c in nx.connected_components(und.subgraph(comp - {a})))
+    assert {a: sorted(sorted(p) for p in parts) for a, parts in separations(und).items()} == expected
+
+
+def test_betweenness_is_exact_on_small_networks_and_sampled_repeatably_on_big_ones():
+    """Up to SAMPLE_ABOVE nodes the exact betweenness; above, networkx's estimate from SAMPLE_K sources with a fixed
+    seed, so two runs rank chokepoints the same."""
+    import networkx as nx
+
+    from chiplet_kg.analyze.chokepoints import SAMPLE_ABOVE, SAMPLE_K, betweenness
+
+    small = nx.gnp_random_graph(60, 0.08, seed=1, directed=True)
+    assert betweenness(small) == nx.betweenness_centrality(small, normalized=True)
+    big = nx.gnp_random_graph(SAMPLE_ABOVE + 100, 3 / SAMPLE_ABOVE, seed=2, directed=True)
+    first = betweenness(big)
+    assert first == betweenness(big) == nx.betweenness_centrality(big, k=SAMPLE_K, normalized=True, seed=0)
+    assert first != nx.betweenness_centrality(big, normalized=True)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict, deque
 
 from ..network import class_label, has_kind, node_label
 
-__all__ = ["Model", "NEEDS", "PARTS", "t", "join"]
+__all__ = ["Model", "NEEDS", "PARTS", "GOES_INTO_INVERSE", "t", "join"]
 
+#: ``v goesInto u`` read backwards: u needs v (ETO's sequence: lithography tools go into photolithography).
+GOES_INTO_INVERSE = "^ckg:goesInto"
 #: ``u needs v``: u cannot be designed, made or used without v.
-NEEDS = ("ckg:dependsOn", "ckg:usesTechnology")
+NEEDS = ("ckg:dependsOn", "ckg:usesTechnology", GOES_INTO_INVERSE)
 #: ``whole has part``.
 PARTS = ("ckg:hasPart", "ckg:hasInstrument")
 IS_TYPE_OF = "ckg:isTypeOf"
@@ -51,6 +54,8 @@ class Model:
     g : the projection; read only.
     """
 
+    _cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
     def __init__(self, g):
         self.g = g
         self.out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -62,18 +67,65 @@ class Model:
             if known is None:
                 self.out[pred][u].append(v)
                 self.inc[pred][v].append(u)
+                if pred == "ckg:goesInto":
+                    self.out[GOES_INTO_INVERSE][v].append(u)
+                    self.inc[GOES_INTO_INVERSE][u].append(v)
             if known is None or (known.get("inferred") and not data.get("inferred")):
                 self._edge[(u, pred, v)] = data
+                if pred == "ckg:goesInto":
+                    self._edge[(v, GOES_INTO_INVERSE, u)] = data
         self._supertypes: dict[str, set[str]] = {}
         self._subtypes: dict[str, set[str]] = {}
+        self._kinds = {n: frozenset(d.get("kinds", ())) for n, d in g.nodes(data=True)}
+        self._labels: dict[tuple[str, str], str] = {}
+        self._needers: dict[str, tuple[str, ...]] | None = None
+        self._needers_memo: dict[tuple[str, bool], frozenset[str]] = {}
+        self._by_kind: dict[str, list[str]] = {}
+        #: skos:exactMatch / closeMatch links (``g.graph["matches"]``), both ways: node → [(other, "exact"|"close")].
+        self.matches: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for a, b, how in g.graph.get("matches", ()):
+            self.matches[a].append((b, how))
+            self.matches[b].append((a, how))
+        #: item → its provision records (``g.graph["provisions"]``).
+        self.provisions: dict[str, list[dict]] = g.graph.get("provisions", {})
+
+    @classmethod
+    def of(cls, g) -> "Model":
+        """The indexes of ``g``, built once per projection and reused while its node count and its provision and
+        match lists stay the same (a projection is not changed after :func:`~chiplet_kg.network.project`; one with
+        other nodes is indexed anew). The edge count is not compared: networkx counts a multigraph's edges by
+        walking all of them, which at 100k triples cost more than a what-if."""
+        signature = (g.number_of_nodes(), id(g.graph.get("provisions")), id(g.graph.get("matches")))
+        known = cls._cache.get(g)
+        if known is not None and known[0] == signature:
+            return known[1]
+        model = cls(g)
+        cls._cache[g] = (signature, model)
+        return model
 
     # -------------------------------------------------------------- basics
 
     def is_(self, node: str, kind: str) -> bool:
-        return has_kind(self.g, node, kind)
+        kinds = self._kinds.get(node)
+        return kind in kinds if kinds is not None else has_kind(self.g, node, kind)
 
     def label(self, node: str, lang: str = "en") -> str:
-        return node_label(self.g, node, lang)
+        key = (node, lang)
+        known = self._labels.get(key)
+        if known is None:
+            known = self._labels[key] = node_label(self.g, node, lang)
+        return known
+
+    def needers_of(self, node: str) -> tuple[str, ...]:
+        """What needs ``node`` (``NEEDS`` read backwards), from an index built once; unsorted, for traversals."""
+        index = self._needers
+        if index is None:
+            built: dict[str, dict[str, None]] = defaultdict(dict)  # a dict keeps a run-independent order
+            for p in NEEDS:
+                for v, us in self.inc[p].items():
+                    built[v].update(dict.fromkeys(us))
+            index = self._needers = {v: tuple(us) for v, us in built.items()}
+        return index.get(node, ())
 
     def labels(self, nodes, lang: str = "en") -> list[str]:
         return [self.label(n, lang) for n in sorted(nodes, key=lambda n: self.label(n, lang).casefold())]
@@ -106,7 +158,9 @@ class Model:
         return sorted({u for p in preds for u in self.inc[p].get(node, ())})
 
     def nodes(self, kind: str) -> list[str]:
-        return sorted(n for n in self.g.nodes if self.is_(n, kind))
+        if kind not in self._by_kind:
+            self._by_kind[kind] = sorted(n for n, kinds in self._kinds.items() if kind in kinds)
+        return self._by_kind[kind]
 
     # -------------------------------------------------------------- kinds (isTypeOf)
 
@@ -177,22 +231,28 @@ class Model:
 
     # -------------------------------------------------------------- dependence
 
-    def needers(self, node: str, *, with_kinds: bool = True) -> set[str]:
+    def needers(self, node: str, *, with_kinds: bool = True) -> frozenset[str]:
         """Everything that needs ``node``, transitively (``dependsOn``, ``usesTechnology``).
 
         A kind of something that needs ``node`` needs it too (XDFOI is a kind of chiplet); with ``with_kinds``,
         whatever needs a kind of ``node`` counts as well (needing EUV lithography is needing process equipment).
         """
+        key = (node, with_kinds)
+        known = self._needers_memo.get(key)
+        if known is not None:
+            return known
         start = {node} | (self.subtypes(node) if with_kinds else set())
         found: set[str] = set()
         queue = deque(start)
         while queue:
             z = queue.popleft()
-            for u in self.pred(z, *NEEDS):
-                for w in {u} | self.subtypes(u):
+            for u in self.needers_of(z):
+                for w in (u, *self.subtypes(u)):
                     if w not in found and w not in start:
                         found.add(w)
                         queue.append(w)
+        # Analyses ask for the same node many times (each supplier, each country): traverse once per projection.
+        found = self._needers_memo[key] = frozenset(found)
         return found
 
     def reach(self, nodes) -> dict[str, set[str]]:
@@ -203,12 +263,15 @@ class Model:
         for n in nodes:
             needers |= self.needers(n)
             targets |= self.subtypes(n) if self.is_(n, ITEM) else set()
+        # Raw index look-ups (no sorting): this runs once per chokepoint candidate.
         technologies = {n for n in needers if self.is_(n, TECHNOLOGY)}
-        domains = {d for tech in technologies for d in self.succ(tech, APPLIED_IN)}
+        applied_in, applies, in_domain = self.out[APPLIED_IN], self.inc[APPLIES], self.out[IN_DOMAIN]
+        domains = {d for tech in technologies for d in applied_in.get(tech, ())}
         for tech in technologies:
-            for app in self.pred(tech, APPLIES):
-                domains |= set(self.succ(app, IN_DOMAIN))
-        goals = {g for n in targets | needers for g in self.pred(n, TARGETS) if self.is_(g, GOAL)}
+            for app in applies.get(tech, ()):
+                domains.update(in_domain.get(app, ()))
+        targeted_by = self.inc[TARGETS]
+        goals = {g for n in targets | needers for g in targeted_by.get(n, ()) if self.is_(g, GOAL)}
         return {"needers": needers, "technologies": technologies, "domains": domains, "goals": goals}
 
     def dependencies(self) -> dict[str, list[str]]:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from ._model import BASED_IN, COUNTRY, IS_TYPE_OF, ITEM, NEEDS, SUPPLIED_BY, Model, join, t
 
-__all__ = ["chokepoints", "supply_network", "CHOKEPOINT_COLUMNS"]
+__all__ = ["chokepoints", "supply_network", "betweenness", "separations", "CHOKEPOINT_COLUMNS", "SAMPLE_ABOVE", "SAMPLE_K"]
+
+#: Above this many nodes in the supply network, betweenness is estimated from ``SAMPLE_K`` source nodes (networkx's
+#: ``k``, with a fixed seed, so a run repeats exactly): exact betweenness grows with nodes × edges.
+SAMPLE_ABOVE = 1000
+SAMPLE_K = 300
 
 CHOKEPOINT_COLUMNS = ["rank", "id", "entity", "class", "technologies", "applications", "goals", "betweenness",
                       "articulation", "concentration", "why", "source"]
@@ -18,7 +23,7 @@ def supply_network(g, m: Model | None = None):
     """
     import networkx as nx
 
-    m = m or Model(g)
+    m = m or Model.of(g)
     s = nx.DiGraph()
     for pred in NEEDS:
         for u, vs in m.out[pred].items():
@@ -34,21 +39,75 @@ def supply_network(g, m: Model | None = None):
     return s
 
 
-def _cut_off(und, node, m: Model) -> set[str]:
-    """What removing ``node`` cuts off from the rest of the supply network (beyond countries left on their own).
+def separations(und) -> dict:
+    """For every articulation point of the undirected graph ``und``: the pieces its component falls into without
+    it, as lists of nodes, the piece on the side of the depth-first root last. One iterative depth-first search
+    (Hopcroft–Tarjan), so all articulation points cost O(nodes + edges) plus the size of the pieces."""
+    disc: dict = {}
+    low: dict = {}
+    parent: dict = {}
+    size: dict = {}
+    order: list = []
+    pieces: dict = {}
+    for root in und:
+        if root in disc:
+            continue
+        start = len(order)
+        disc[root] = low[root] = start
+        order.append(root)
+        parent[root] = None
+        separated: dict = {}
+        stack = [(root, iter(und[root]))]
+        while stack:
+            v, neighbours = stack[-1]
+            for w in neighbours:
+                if w not in disc:
+                    parent[w] = v
+                    disc[w] = low[w] = len(order)
+                    order.append(w)
+                    stack.append((w, iter(und[w])))
+                    break
+                if w != parent[v] and disc[w] < low[v]:
+                    low[v] = disc[w]
+            else:
+                stack.pop()
+                size[v] = len(order) - disc[v]
+                p = parent[v]
+                if p is not None:
+                    if low[v] < low[p]:
+                        low[p] = low[v]
+                    if low[v] >= disc[p]:
+                        separated.setdefault(p, []).append(v)
+        component = len(order) - start
+        for a, children in separated.items():
+            if a == root and len(children) < 2:
+                continue
+            parts = [order[disc[c]:disc[c] + size[c]] for c in children]
+            rest = component - 1 - sum(len(p) for p in parts)
+            if rest:
+                inside = {n for p in parts for n in p}
+                parts.append([n for n in order[start:start + component] if n != a and n not in inside])
+            pieces[a] = parts
+    return pieces
 
-    Every piece of ``node``'s component but the largest is cut off; a piece that holds only countries is a
-    trivial split (a firm's home country) and does not count.
+
+def _cut_offs(und, m: Model) -> dict[str, set[str]]:
+    """What removing each articulation point of ``und`` cuts off from the rest of the supply network (beyond
+    countries left on their own); articulation points that cut off nothing else are left out.
+
+    Every piece of the point's component but the largest (the first of equal ones, in depth-first order) is cut
+    off; a piece that holds only countries is a trivial split (a firm's home country) and does not count.
     """
-    import networkx as nx
-
-    comp = nx.node_connected_component(und, node)
-    pieces = sorted(nx.connected_components(und.subgraph(comp - {node})), key=len, reverse=True)
-    cut: set[str] = set()
-    for piece in pieces[1:]:
-        if any(not m.is_(n, COUNTRY) for n in piece):
-            cut |= piece
-    return cut
+    cuts: dict[str, set[str]] = {}
+    for node, parts in separations(und).items():
+        largest = max(range(len(parts)), key=lambda i: len(parts[i]))
+        cut: set[str] = set()
+        for i, piece in enumerate(parts):
+            if i != largest and any(not m.is_(n, COUNTRY) for n in piece):
+                cut.update(piece)
+        if cut:
+            cuts[node] = cut
+    return cuts
 
 
 def _n(count: int, one: str, many: str) -> str:
@@ -57,6 +116,19 @@ def _n(count: int, one: str, many: str) -> str:
 
 def _total(reach: dict) -> int:
     return len(reach["technologies"]) + len(reach["domains"]) + len(reach["goals"])
+
+
+def betweenness(supply) -> dict:
+    """Normalised betweenness of each node of ``supply``: exact up to ``SAMPLE_ABOVE`` nodes, above that estimated
+    from ``SAMPLE_K`` sources chosen with seed 0 (``networkx.betweenness_centrality(k=…, seed=0)``)."""
+    import networkx as nx
+
+    n = len(supply)
+    if n <= 2:
+        return {}
+    if n <= SAMPLE_ABOVE:
+        return nx.betweenness_centrality(supply, normalized=True)
+    return nx.betweenness_centrality(supply, k=SAMPLE_K, normalized=True, seed=0)
 
 
 def chokepoints(g, *, lang: str = "en", limit: int | None = None) -> list[dict]:
@@ -91,14 +163,10 @@ def chokepoints(g, *, lang: str = "en", limit: int | None = None) -> list[dict]:
     >>> euv["concentration"]
     'single supplier: ASML Holding'
     """
-    import networkx as nx
-
-    m = Model(g)
+    m = Model.of(g)
     supply = supply_network(g, m)
-    between = nx.betweenness_centrality(supply, normalized=True) if len(supply) > 2 else {}
-    und = supply.to_undirected()
-    articulation = {n: _cut_off(und, n, m) for n in (nx.articulation_points(und) if len(und) else ())}
-    articulation = {n: cut for n, cut in articulation.items() if cut}
+    between = betweenness(supply)
+    articulation = _cut_offs(supply.to_undirected(), m)
 
     items = m.nodes(ITEM)
     suppliers = {item: m.suppliers(item) for item in items}

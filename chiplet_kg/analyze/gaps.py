@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._model import CHALLENGE, POLICY, TARGETS, Model, join, t
+from .shares import measured_text
 
 __all__ = ["gaps", "GAP_COLUMNS", "NOT_ADDRESSED", "ONLY_INDIRECTLY", "ADDRESSES_NOTHING"]
 
@@ -48,6 +49,7 @@ def _row(m: Model, kind: str, node: str, status: str, why: str, via: str, lang: 
     s_en, s_zh = _STATUS[status]
     return {"kind": t(lang, en, zh), "id": m.qname(node), "entity": m.label(node, lang), "class": m.cls(node, lang),
             "status": t(lang, s_en, s_zh), "status_code": status, "why": why, "addressed_via": via,
+            "measured_shares": measured_text(m, node, lang) if m.provisions else "",
             "source": "; ".join(m.sources(node))}
 
 
@@ -80,7 +82,7 @@ def gaps(g, *, lang: str = "en", indirect: bool = True) -> list[dict]:
     >>> [r["status_code"] for r in rows if r["id"] == "ckgd:AdvancedPackagingEquipment"]
     ['not-addressed']
     """
-    m = Model(g)
+    m = Model.of(g)
     rows: list[dict] = []
     for item, techs in sorted(m.dependencies().items(), key=lambda kv: m.label(kv[0], lang).casefold()):
         if m.addressers(item):
@@ -119,6 +121,9 @@ def gaps(g, *, lang: str = "en", indirect: bool = True) -> list[dict]:
         kind = "bottleneck" if m.is_(ch, "ckg:Bottleneck") else "challenge"
         rows.append(_row(m, kind, ch, ONLY_INDIRECTLY if via else NOT_ADDRESSED, t(lang, "; ", "；").join(bits),
                          _via_text(m, via, lang), lang))
+        if m.provisions and items:  # a bottleneck shows the measured shares of the items it concerns
+            rows[-1]["measured_shares"] = t(lang, "; ", "；").join(
+                f"{m.label(i, lang)} {text}" for i in items if (text := measured_text(m, i, lang)))
 
     for policy in sorted(m.nodes(POLICY), key=lambda n: m.label(n, lang).casefold()):
         if m.policy_targets(policy):

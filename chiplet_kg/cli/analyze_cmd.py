@@ -8,10 +8,16 @@ from .options import builtin_option, data_option, format_option, lang_option, lo
 
 
 def _graph(data, no_builtin):
+    import gc
+
     from ..network import project
 
     kg = load_kg(data, no_builtin)
-    return kg, project(kg)
+    g = project(kg)
+    # The graph lives until the command ends: keep the collector from walking its objects again (at 100k triples a
+    # full collection during an analysis walks 1.2 M of them and costs about a second).
+    gc.freeze()
+    return kg, g
 
 
 def _emit(columns, rows, fmt):
@@ -39,20 +45,46 @@ def analyze():
 @format_option
 @lang_option
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show only the first N chokepoints.")
-def chokepoints(data, no_builtin, fmt, lang, limit):
+@click.option("--by", "by", type=click.Choice(["dependents", "concentration"]), default="dependents",
+              show_default=True,
+              help="dependents: rank by what depends on each candidate; concentration: rank items by their measured "
+                   "provider shares (Herfindahl index, top share), which needs imported data (--data eto.ttl).")
+@click.option("--level", type=click.Choice(["firm", "country"]), default=None,
+              help="With --by concentration: only firm-level or only country-level shares (default: both, as "
+                   "separate rows; the two levels are never added together).")
+def chokepoints(data, no_builtin, fmt, lang, limit, by, level):
     """Rank supply-chain items, suppliers and countries by what depends on them and how concentrated they are.
 
     Each row counts the technologies, application domains and roadmap goals that depend on the candidate, gives
     its betweenness in the supply network, says whether it is an articulation point, names any concentration
     (a single supplier, all suppliers in one country) and explains why, with sources.
 
+    With --by concentration the rows are supply-chain items with measured provider shares (chiplet-kg import
+    eto), one per item and level: the Herfindahl-Hirschman index of the known shares (0-10,000; a sole provider
+    with 100 % gives 10,000), the top provider and its share, how many providers have a known and an unknown
+    share (unknown shares are left out, never counted as 0).
+
     Example:
 
         chiplet-kg analyze chokepoints --limit 5 --format md
+
+        chiplet-kg analyze chokepoints --by concentration --level firm --data eto.ttl --limit 10
     """
+    from ..errors import UsageError
+
+    if level is not None and by != "concentration":
+        raise UsageError("--level applies only to --by concentration")
+    _, g = _graph(data, no_builtin)
+    if by == "concentration":
+        from ..analyze.shares import CONCENTRATION_COLUMNS, concentration
+
+        if not g.graph.get("provisions"):
+            raise UsageError("--by concentration needs measured provider shares, and the graph has none: import "
+                             "them (chiplet-kg import eto DIR -o eto.ttl) and add --data eto.ttl")
+        _emit(CONCENTRATION_COLUMNS, concentration(g, level=level, lang=lang, limit=limit), fmt)
+        return
     from ..analyze.chokepoints import CHOKEPOINT_COLUMNS, chokepoints as run
 
-    _, g = _graph(data, no_builtin)
     _emit(CHOKEPOINT_COLUMNS, run(g, lang=lang, limit=limit), fmt)
 
 
@@ -68,15 +100,18 @@ def gaps(data, no_builtin, fmt, lang, direct_only):
 
     A dependency or bottleneck reached by a policy only through something else (what it is a kind of, a
     bottleneck that concerns it, its wider challenge) is listed as addressed only indirectly, with the route.
+    With imported shares (--data eto.ttl) a measured_shares column gives the top provider per level of each
+    dependency, or of the items it is linked to (= skos:exactMatch, ≈ skos:closeMatch).
 
     Example:
 
         chiplet-kg analyze gaps --format csv
     """
     from ..analyze.gaps import GAP_COLUMNS, gaps as run
+    from ..analyze.shares import share_columns
 
     _, g = _graph(data, no_builtin)
-    _emit(GAP_COLUMNS, run(g, lang=lang, indirect=not direct_only), fmt)
+    _emit(share_columns(g, GAP_COLUMNS), run(g, lang=lang, indirect=not direct_only), fmt)
 
 
 @analyze.command()
@@ -117,7 +152,10 @@ def paths(source, target, max_len, limit, directed, data, no_builtin, fmt, lang)
                    "or repeat the option.")
 @click.argument("more", nargs=-1, metavar="[ENTITY …]")
 @click.option("--threshold", type=click.FloatRange(min=0, max=100, min_open=True), default=100.0, show_default=True,
-              metavar="PCT", help="An item counts as cut off when it loses at least PCT per cent of its suppliers.")
+              metavar="PCT",
+              help="An item is at risk when the removed providers held at least PCT per cent of it (measured "
+                   "shares, firm and country level apart) or, without share data, PCT per cent of its suppliers; "
+                   "it is blocked when they held all of it.")
 @data_option
 @builtin_option
 @format_option
@@ -125,13 +163,19 @@ def paths(source, target, max_len, limit, directed, data, no_builtin, fmt, lang)
 def whatif(remove, more, threshold, data, no_builtin, fmt, lang):
     """What if these countries, firms or items were cut off?
 
-    Lists what is removed (a country takes its organisations with it), which items lose their suppliers, which
-    technologies, application domains and roadmap goals are then blocked, which policies address the cut-off
-    items, and before/after counts.
+    Lists what is removed (a country takes its organisations with it, and an entity what it is the same as by
+    skos:exactMatch), which items are cut off (blocked: their removed providers held all of it; at risk: at least
+    --threshold per cent), which are weakened, which technologies, items they go into, application domains and
+    roadmap goals are then blocked or at risk, which policies address the cut-off items, and before/after
+    counts. With imported shares (--data eto.ttl) an item is judged by the share its removed providers held, at
+    firm and at country level apart; an item without shares is judged by its number of suppliers, and the row
+    says so.
 
     Example:
 
         chiplet-kg analyze whatif --remove Netherlands --lang zh
+
+        chiplet-kg analyze whatif --remove Netherlands --threshold 50 --data eto.ttl
     """
     from ..analyze.whatif import WHATIF_COLUMNS, whatif as run
 

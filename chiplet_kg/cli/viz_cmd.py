@@ -19,7 +19,8 @@ VIEWS = ["overview", "policy-trace", "supply-chain", "roadmap", "focus", "whatif
 @click.option("--remove", multiple=True, metavar="ENTITY",
               help="For --view whatif: a country, organisation or item to take out (repeatable).")
 @click.option("--threshold", type=click.FloatRange(min=0, max=100, min_open=True), default=100.0, show_default=True,
-              metavar="PCT", help="For --view whatif: the share of its suppliers an item must lose to be cut off.")
+              metavar="PCT", help="For --view whatif: an item is at risk when the removed providers held at least PCT "
+                                  "per cent of it (measured shares), or of its suppliers (no share data).")
 @lang_option
 @click.option("-o", "--output", "output", required=True, metavar="FILE.html",
               type=click.Path(dir_okay=False, writable=True), help="Where to write the page (atomically).")

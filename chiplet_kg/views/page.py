@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import __version__
-from ..network import class_label, edge_label, node_label
+from ..network import class_label, edge_label, node_label, share_text
 from .select import VIEW_TITLES, ViewSpec
 from .style import GLYPHS, MARKS, group_label, group_of
 
@@ -32,12 +32,12 @@ UI = {
            "hint": "Click a node or an edge; hover for a tooltip.", "matches": "{n} match(es)",
            "nodes": "nodes", "edges": "edges", "label": "label", "other": "中文名", "class": "class",
            "source": "source", "evidence": "evidence", "iri": "IRI", "relation": "relation", "mark": "mark",
-           "inferred": "inferred by the reasoner", "from": "from", "to": "to"},
+           "inferred": "inferred by the reasoner", "from": "from", "to": "to", "share": "share"},
     "zh": {"search": "搜索名称（中文 / en）…", "fit": "全图", "legend": "图例", "details": "详情",
            "hint": "点击节点或连线查看详情；悬停显示提示。", "matches": "{n} 个匹配",
            "nodes": "个节点", "edges": "条连线", "label": "名称", "other": "English", "class": "类别",
            "source": "来源", "evidence": "证据", "iri": "IRI", "relation": "关系", "mark": "标记",
-           "inferred": "由推理机推出", "from": "起点", "to": "终点"},
+           "inferred": "由推理机推出", "from": "起点", "to": "终点", "share": "份额"},
 }
 
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -120,6 +120,10 @@ def _edge_payload(g, u: str, v: str, data: dict, lang: str, ui: dict) -> dict:
     sources = list(data.get("source", []))
     quotes = list(data.get("evidence", []))
     title = [f"{node_label(g, u, lang)} → {rel} → {node_label(g, v, lang)}"]
+    # A supplied-by edge with a measured share (chiplet-kg import eto) shows it on the canvas and in the tooltip.
+    share = share_text(data.get("share"), data.get("year"), lang) if "share" in data else ""
+    if share:
+        title.append(f"{ui['share']}: {share}" + (f" — {data['share_source']}" if data.get("share_source") else ""))
     if sources:
         title.append(f"{ui['source']}: " + "; ".join(sources))
     title += [f"{ui['evidence']}: “{q}”" for q in quotes]
@@ -128,10 +132,12 @@ def _edge_payload(g, u: str, v: str, data: dict, lang: str, ui: dict) -> dict:
     info = [[ui["relation"], f"{rel} ({data.get('predicate', '')})"], [ui["from"], node_label(g, u, lang)],
             [ui["to"], node_label(g, v, lang)], [ui["source"], "\n".join(sources)],
             [ui["evidence"], "\n".join(quotes)]]
+    if share:
+        info.insert(3, [ui["share"], share + (f"\n{data['share_source']}" if data.get("share_source") else "")])
     if data.get("inferred"):
         info.append([ui["mark"], ui["inferred"]])
-    return {"label": rel, "title": "\n".join(title), "arrows": "to", "dashes": bool(data.get("inferred")),
-            "info": info}
+    return {"label": f"{rel} {share}" if share else rel, "title": "\n".join(title), "arrows": "to",
+            "dashes": bool(data.get("inferred")), "info": info}
 
 
 def _options(spec: ViewSpec, n_nodes: int) -> tuple[dict, bool]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import __version__
 from ..analyze._model import ITEM, PARTS, POLICY, Model, join, t
+from ..analyze.shares import measured_text
 
 __all__ = ["policy_trace_rows", "report_html", "build_outputs", "TRACE_COLUMNS", "BUILD_VIEWS"]
 
@@ -57,9 +58,11 @@ def policy_trace_rows(g, *, lang: str = "en") -> list[dict]:
     item's suppliers and their countries.
 
     An addressed bottleneck expands to the items it concerns; an addressed challenge to the items its parts
-    concern; an item without suppliers of its own shows those of what it is a kind of.
+    concern; an item without suppliers of its own shows those of what it is a kind of. With measured shares
+    (``chiplet-kg import eto``) each row also has ``measured_shares``: the item's top provider per level, or that of
+    the items it is linked to by ``skos:exactMatch`` / ``skos:closeMatch``.
     """
-    m = Model(g)
+    m = Model.of(g)
     rows: list[dict] = []
     groups = [p for p in m.nodes("ckg:PolicyGroup")]
     in_group = {i for grp in groups for i in m.succ(grp, *PARTS)}
@@ -90,6 +93,7 @@ def policy_trace_rows(g, *, lang: str = "en") -> list[dict]:
                     "item": m.label(item, lang) if item else "",
                     "suppliers": supplier_text,
                     "countries": join(m.labels(countries, lang), lang),
+                    "measured_shares": measured_text(m, item, lang) if item and m.provisions else "",
                     "source": "; ".join(m.edge_sources([(policy, "ckg:addresses", target)])),
                 })
     return rows
@@ -102,6 +106,7 @@ def report_html(g, *, lang: str = "en", view_links: dict[str, str] | None = None
 
     from ..analyze.chokepoints import CHOKEPOINT_COLUMNS, chokepoints
     from ..analyze.gaps import GAP_COLUMNS, gaps
+    from ..analyze.shares import share_columns
     from .select import VIEW_TITLES
 
     sections = [
@@ -109,7 +114,7 @@ def report_html(g, *, lang: str = "en", view_links: dict[str, str] | None = None
          "note": t(lang, "Dependencies and bottlenecks that no policy addresses directly, and policies that address "
                          "nothing (chiplet-kg analyze gaps).",
                    "无政策直接针对的依赖与瓶颈，以及未针对任何对象的政策（chiplet-kg analyze gaps）。"),
-         "columns": GAP_COLUMNS, "rows": gaps(g, lang=lang)},
+         "columns": share_columns(g, GAP_COLUMNS), "rows": gaps(g, lang=lang)},
         {"id": "chokepoints", "title": t(lang, "Chokepoints", "卡点"),
          "note": t(lang, "Supply-chain items, suppliers and countries ranked by what depends on them "
                          "(chiplet-kg analyze chokepoints).",
@@ -118,7 +123,7 @@ def report_html(g, *, lang: str = "en", view_links: dict[str, str] | None = None
         {"id": "policy-trace", "title": t(lang, "Policy trace", "政策追踪"),
          "note": t(lang, "Policy → instrument → what it addresses → supply-chain item → suppliers → countries.",
                    "政策类别 → 政策工具 → 针对对象 → 供应链要素 → 供应商 → 国家或地区。"),
-         "columns": TRACE_COLUMNS, "rows": policy_trace_rows(g, lang=lang)},
+         "columns": share_columns(g, TRACE_COLUMNS), "rows": policy_trace_rows(g, lang=lang)},
     ]
     links = [(href, VIEW_TITLES[name][1 if lang == "zh" else 0].split(":")[0].split("：")[0])
              for name, href in (view_links or {}).items()]

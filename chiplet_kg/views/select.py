@@ -156,6 +156,8 @@ def _whatif(g, m: Model, remove, threshold: float) -> ViewSpec:
     for n in nodes:
         if n in res.removed:
             marks[n] = "removed"
+        elif res.status.get(n) == "at-risk" and (n in res.cut or n in res.blocked or n in res.goals):
+            marks[n] = "at-risk"
         elif n in res.cut:
             marks[n] = "cut"
         elif n in res.weakened:
@@ -180,7 +182,7 @@ def select(g, view: str, *, focus: str | None = None, depth: int = 1, remove=(),
     UsageError
         An unknown view, or a missing or unknown ``focus`` / ``remove``.
     """
-    m = Model(g)
+    m = Model.of(g)
     if view == "overview":
         return _overview(g, m)
     if view == "policy-trace":

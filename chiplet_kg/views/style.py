@@ -60,6 +60,8 @@ MARKS = {
     "cut": ("#b71c1c", "#e53935", "cut off (lost its suppliers)", "断供（失去供应商）"),
     "weakened": ("#f57f17", "#ffca28", "weakened (lost some suppliers)", "受削弱（失去部分供应商）"),
     "blocked": ("#bf360c", "#ff7043", "blocked", "受阻"),
+    "at-risk": ("#6a1b9a", "#ce93d8", "at risk (the removed providers held at least the threshold)",
+                "面临风险（被移除的供应方份额达到阈值）"),
     "idle": ("#d50000", None, "policy that addresses nothing", "未针对任何对象的政策"),
     "addressing": ("#1b5e20", None, "policy addressing the cut-off items", "针对断供要素的政策"),
     "focus": ("#000000", None, "focus", "焦点"),
