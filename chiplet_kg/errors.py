@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 __all__ = ["ChipletKGError", "InputError", "OutputError", "ValidationFailed", "UsageError", "QueryTimeout",
-           "RemoteError", "EXIT_CODES"]
+           "RemoteError", "EXIT_CODES", "printable"]
 
 #: Exit codes of the ``chiplet-kg`` command (also listed in the README).
 EXIT_CODES = {
@@ -17,12 +19,36 @@ EXIT_CODES = {
 }
 
 
+#: Characters a message must not carry to a terminal: C0 controls but newline and tab (escape sequences, carriage
+#: returns that overwrite a line), DEL and C1 controls, and the bidirectional overrides and isolates that reorder
+#: what is shown ("Trojan Source"). File names, queries and values from users end up in messages.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` with every character that could steer a terminal written as an escape (``\x1b``, ``\u202e``).
+
+    Examples
+    --------
+    >>> printable("mine\x1b[2J.ttl: line 1")
+    'mine\\x1b[2J.ttl: line 1'
+    >>> printable("a\u202eb\nnext line")
+    'a\\u202eb\nnext line'
+    """
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                       else f"\\u{ord(m.group()):04x}", text)
+
+
 class ChipletKGError(Exception):
-    """Base class: ``str(err)`` is a complete, readable message; ``exit_code`` is for the CLI."""
+    """Base class: ``str(err)`` is a complete, readable message; ``exit_code`` is for the CLI.
+
+    The message is made :func:`printable`: text it quotes from the user's input cannot control the terminal.
+    """
 
     exit_code = 3
 
     def __init__(self, message: str):
+        message = printable(str(message))
         super().__init__(message)
         self.message = message
 

@@ -120,6 +120,9 @@ def _md_cell(text: str) -> str:
 def render_rows(columns: list[str], rows: list[dict], fmt: str = "table") -> str:
     """Render rows (dicts of column → rdflib term or plain value) in ``fmt``.
 
+    ``table`` is meant for a terminal: control characters and bidi overrides in a cell are shown as escapes
+    (``\\x1b``); the other formats keep every value exactly.
+
     Examples
     --------
     >>> print(render_rows(["name", "n"], [{"name": "长电科技", "n": 2}, {"name": "TSMC", "n": 10}], "md"), end="")
@@ -158,7 +161,11 @@ def _text_rows(columns: list[str], text_rows: list[list[str]], fmt: str) -> str:
         out += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in text_rows]
         return "\n".join(out) + "\n"
     if fmt == "table":
-        return _table(columns, text_rows) if columns else "(no columns)\n"
+        # The aligned table is for a terminal: a label cannot carry escape sequences or bidi overrides to it.
+        from .errors import printable
+
+        safe = [[printable(cell) for cell in row] for row in text_rows]
+        return _table([printable(c) for c in columns], safe) if columns else "(no columns)\n"
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 

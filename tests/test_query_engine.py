@@ -120,6 +120,21 @@ def test_markdown_escapes_pipes():
     assert text.splitlines()[2] == "| x \\| y |"
 
 
+def test_markdown_keeps_html_as_text():
+    """--format md escapes &, < and >: a label holding HTML shows as typed where the Markdown is rendered."""
+    text = render_rows(["a"], [{"a": "<img src=x onerror=alert(1)> & co"}], "md")
+    assert text.splitlines()[2] == "| &lt;img src=x onerror=alert(1)&gt; &amp; co |"
+
+
+def test_table_shows_terminal_controls_as_escapes():
+    """The aligned table (for a terminal) shows escape sequences and bidi overrides as escapes; CSV keeps them."""
+    row = [{"a": "x\x1b[2Jy\u202ez"}]
+    table = render_rows(["a"], row, "table")
+    assert "\x1b" not in table and "\u202e" not in table
+    assert "x\\x1b[2Jy\\u202ez" in table
+    assert render_rows(["a"], row, "csv").splitlines()[1] == "x\x1b[2Jy\u202ez"
+
+
 @pytest.mark.parametrize("fmt, parse", [("turtle", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")])
 def test_construct_prints_rdf(fmt, parse):
     """CONSTRUCT prints Turtle by default, or N-Triples / JSON-LD, and the output parses back."""
