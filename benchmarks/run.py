@@ -5,7 +5,8 @@ query of the library, four query shapes as free SPARQL (a join, a transitive ``c
 count, a NOT EXISTS), the network projection, ``analyze chokepoints`` and ``whatif``, and ``viz`` generation. Each
 engine runs in a fresh subprocess, so one engine's memory does not pollute another's; each task runs in a forked
 child that is killed at the time limit. The table gives absolute times and the ratio to the ceiling measured in the
-same run (engine time / pyoxigraph time). Also the cold start of the command line.
+same run (engine time / pyoxigraph time). Also the cold start of the command line (``query`` after a ``build``,
+which leaves the store that ``query`` opens instead of parsing; ``--sizes ''`` measures only that).
 
 Example::
 
@@ -284,10 +285,11 @@ def worker(engine: str, plan: dict, load_only: bool = False) -> dict:
         start = time.perf_counter()
         kg = ChipletKG(data=(plan["data"],), builtin=True)
         parsed = time.perf_counter()
-        kg.store   # the query store, built on first use: part of what `chiplet-kg query` pays before it answers
+        kg.store   # the query store (the one the files were loaded into): what `chiplet-kg query` pays before answering
         out["load"] = time.perf_counter() - start
-        out["load_parts"] = {"ChipletKG() (rdflib parse)": parsed - start, "kg.store (pyoxigraph copy)": out["load"] - (parsed - start)}
-        out["triples"] = len(kg.graph)
+        out["load_parts"] = {"ChipletKG() (files into the pyoxigraph store)": parsed - start,
+                             "kg.store": out["load"] - (parsed - start)}
+        out["triples"] = len(kg)
         runners = {"named": lambda t: (lambda: len(kg.query(t["name"], **t["params"]))),
                    "sparql": lambda t: (lambda: len(kg.sparql(t["sparql"])))}
     else:
@@ -583,9 +585,17 @@ def _wall(cmd: list[str]) -> float:
     return took
 
 
-def cold_start(runs: int, queries: list[str]) -> list[dict]:
-    """Median wall time of several runs of each command, the two of a pair interleaved so noise hits both alike."""
+def cold_start(runs: int, queries: list[str], workdir: Path) -> list[dict]:
+    """Median wall time of several runs of each command, the two of a pair interleaved so noise hits both alike.
+
+    ``chiplet-kg build`` runs first (untimed), as a user would before querying: it leaves the store that `query`
+    then opens (chiplet_kg/cache.py) instead of parsing and reasoning.
+    """
     cli = _console_script()
+    print("cold start: chiplet-kg build (untimed; leaves the build cache)", file=sys.stderr, flush=True)
+    built = time.perf_counter()
+    _wall(cli + ["build", "--out", str(workdir / "cold-start-build")])
+    print(f"  build took {time.perf_counter() - built:.1f} s", file=sys.stderr, flush=True)
     parse = ("import rdflib,sys\ng=rdflib.Graph()\nfor f in sys.argv[1:]: g.parse(f, format='turtle')\n")
     pairs = [("chiplet-kg queries", cli + ["queries"], "python -c 'import rdflib'", [sys.executable, "-c", "import rdflib"])]
     pairs += [(f"chiplet-kg query {query}", cli + ["query", query],
@@ -851,8 +861,8 @@ def main(argv: list[str] | None = None) -> int:
     report: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
                     "versions": _versions(), "sizes": [], "cold": []}
     if args.cold_runs:
-        # A light query, and the README's gap query (whose own evaluation is slow in pyoxigraph, see the table).
-        report["cold"] = cold_start(args.cold_runs, ["market-structure", "unaddressed-dependencies"])
+        # A light query and the README's gap query, after a build (whose store `query` reuses).
+        report["cold"] = cold_start(args.cold_runs, ["market-structure", "unaddressed-dependencies"], workdir)
     timed_out: dict = {}   # engine → task → the size at which it first ran over the limit
     for label, triples in sizes:
         report["sizes"].append(bench_size(label, triples, args, workdir, timed_out))

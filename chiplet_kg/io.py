@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .errors import OutputError
 
-__all__ = ["atomic_write"]
+__all__ = ["atomic_write", "remove_stale_temps"]
 
 
 def atomic_write(path: str | os.PathLike, data: str | bytes) -> Path:
@@ -57,3 +57,32 @@ def atomic_write(path: str | os.PathLike, data: str | bytes) -> Path:
             pass
         raise OutputError(f"cannot write {path}: {err.strerror or err}") from None
     return path
+
+
+def remove_stale_temps(folder: str | os.PathLike, names) -> list[Path]:
+    """Remove the temporary files :func:`atomic_write` left in ``folder`` for the files ``names`` (relative paths).
+
+    A writer killed between creating its temporary file and renaming it (``kill -9``) leaves a hidden
+    ``.NAME.XXXX.tmp`` beside ``NAME``; the final file is untouched. Call this only while no other process
+    writes the same files (under :func:`chiplet_kg.lock.build_lock`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / ".graph.ttl.x1y2.tmp").write_text("half")
+    >>> [p.name for p in remove_stale_temps(d, ["graph.ttl"])]
+    ['.graph.ttl.x1y2.tmp']
+    """
+    removed = []
+    for name in names:
+        target = Path(folder) / name
+        if not target.parent.is_dir():
+            continue
+        for tmp in target.parent.glob(f".{target.name}.*.tmp"):
+            try:
+                tmp.unlink()
+                removed.append(tmp)
+            except OSError:
+                pass
+    return removed

@@ -10,12 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from .errors import InputError, UsageError
-from .loader import parse_into
-from .namespace import CKG, CKGD, PREFIXES, bind_prefixes
+from .namespace import ASSERTED_GRAPH, CKG, CKGD, INFERRED_GRAPH, PREFIXES, bind_prefixes
 
 __all__ = ["ChipletKG", "project_root"]
 
@@ -29,15 +28,42 @@ def project_root() -> Path:
     return root
 
 
+class _TrackedGraph(Graph):
+    """An rdflib graph that notes when it is changed, so that the query store can take the change over."""
+
+    _ckg_dirty = False
+
+    def add(self, triple):
+        self._ckg_dirty = True
+        return super().add(triple)
+
+    def addN(self, quads):  # noqa: N802 - rdflib's name
+        self._ckg_dirty = True
+        return super().addN(quads)
+
+    def remove(self, triple):
+        self._ckg_dirty = True
+        return super().remove(triple)
+
+
 @dataclass
 class ChipletKG:
     """The knowledge graph: the ontology, the shipped graph data and any extra RDF files, merged.
+
+    The files are loaded once, into a pyoxigraph store that holds the asserted triples (named graph
+    ``ASSERTED_GRAPH``) and the inferred ones (``INFERRED_GRAPH``); queries, label look-ups and ``find`` run
+    on it. ``graph`` and ``inferred`` are the same triples as rdflib graphs, for code that needs the rdflib
+    API (validation, the network projection, exports); they are read only when first used, and a change made
+    to them (or a graph assigned to them) reaches the query store before the next query.
 
     Parameters
     ----------
     data : extra RDF files to merge (``--data FILE`` on the command line).
     builtin : load the shipped ontology and graph data (default) or only ``data``.
     root : the project folder; defaults to :func:`project_root`.
+    reason : also fill ``inferred`` (HermiT, cached).
+    use_cache : open the store that ``chiplet-kg build`` left for the same inputs (:mod:`chiplet_kg.cache`),
+        when there is one, instead of parsing and reasoning again.
 
     Examples
     --------
@@ -52,26 +78,120 @@ class ChipletKG:
     builtin: bool = True
     root: Path | None = None
     reason: bool = False
-    graph: Graph = field(init=False, repr=False)
-    inferred: Graph = field(init=False, repr=False)
+    use_cache: bool = False
     files: list[Path] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
+        import pyoxigraph as ox
+
+        from .loader import load_into_store
+
         self.data = tuple(Path(p) for p in self.data)
-        self.graph = bind_prefixes(Graph())
         if self.builtin:
             self.root = Path(self.root) if self.root else project_root()
             self.files.extend(self.ontology_files(self.root))
             self.files.extend(sorted((self.root / "graph_data").glob("*.ttl")))
         self.files.extend(self.data)
-        for path in self.files:
-            parse_into(self.graph, path)
-        # What the reasoner adds is kept apart from what the files assert (issue: reasoning).
-        self.inferred = bind_prefixes(Graph())
-        if self.reason:
-            from .reason import infer
+        self._graph: Graph | None = None
+        self._inferred: Graph | None = None
+        self._synced: dict[str, tuple] = {}
+        self._store = None
+        self._ox = None
+        self._label_pattern = None
+        #: True when the store was read from the build cache (:mod:`chiplet_kg.cache`) instead of the files.
+        self.from_cache = False
+        #: True once the asserted triples were changed in memory: they are then no longer the files' triples.
+        self.changed = False
+        if self.use_cache:
+            from .cache import open_cached
 
-            self.inferred = infer(self)
+            self._ox = open_cached(self.files, reasoned=self.reason)
+            self.from_cache = self._ox is not None
+        if self._ox is None:
+            from .progress import progress
+
+            self._ox = ox.Store()
+            asserted = ox.NamedNode(str(ASSERTED_GRAPH))
+            with progress("loading", self.files) as step:
+                for path in self.files:
+                    load_into_store(self._ox, path, asserted, on_bytes=step(path))
+            # What the reasoner adds is kept apart from what the files assert (issue: reasoning).
+            if self.reason:
+                from .reason import infer
+
+                self.inferred = infer(self)
+
+    # ------------------------------------------------------------ the two rdflib views
+
+    @property
+    def graph(self) -> Graph:
+        """The asserted triples as an rdflib graph (parsed by rdflib from the files when first used)."""
+        if self._graph is None:
+            from .loader import parse_into
+
+            graph = bind_prefixes(_TrackedGraph())
+            for path in self.files:
+                parse_into(graph, path)
+            graph._ckg_dirty = False
+            self._graph = graph
+            self._synced["asserted"] = self._signature(graph)
+        return self._graph
+
+    @graph.setter
+    def graph(self, value: Graph) -> None:
+        self._graph = value
+
+    @property
+    def inferred(self) -> Graph:
+        """The inferred triples as an rdflib graph (empty unless reasoning ran or the build cache held them)."""
+        if self._inferred is None:
+            graph = bind_prefixes(_TrackedGraph())
+            graph.addN((s, p, o, graph) for s, p, o in self._ox_triples(INFERRED_GRAPH))
+            graph._ckg_dirty = False
+            self._inferred = graph
+            self._synced["inferred"] = self._signature(graph)
+        return self._inferred
+
+    @inferred.setter
+    def inferred(self, value: Graph) -> None:
+        self._inferred = value
+
+    @staticmethod
+    def _signature(graph: Graph) -> tuple:
+        return id(graph), len(graph), getattr(graph, "_ckg_dirty", False)
+
+    def _ox_triples(self, name, s=None, p=None, o=None):
+        """rdflib triples of the store's graph ``name`` (None: both) matching a pattern of rdflib terms."""
+        from .sparql import from_ox, to_ox
+
+        import pyoxigraph as ox
+
+        graph = ox.NamedNode(str(name)) if name is not None else None
+        try:
+            pattern = to_ox(s), to_ox(p), to_ox(o)
+        except (ValueError, UsageError):  # not a valid IRI or literal: no triple can hold it
+            return
+        for q in self._ox.quads_for_pattern(*pattern, graph):
+            yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)
+
+    def _sync(self) -> None:
+        """Copy into the store an rdflib view that was assigned or changed since the store last saw it."""
+        import pyoxigraph as ox
+
+        for key, graph, name in (("asserted", self._graph, ASSERTED_GRAPH), ("inferred", self._inferred, INFERRED_GRAPH)):
+            if graph is None or self._synced.get(key) == self._signature(graph):
+                continue
+            if key == "asserted":
+                self.changed = True
+            target = ox.NamedNode(str(name))
+            self._ox.clear_graph(target)
+            if len(graph):
+                self._ox.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                              to_graph=target)
+            if isinstance(graph, _TrackedGraph):
+                graph._ckg_dirty = False
+            self._synced[key] = self._signature(graph)
+            self._store = None
 
     @staticmethod
     def ontology_files(root: Path) -> list[Path]:
@@ -92,9 +212,25 @@ class ChipletKG:
 
     # ------------------------------------------------------------ looking things up
 
+    def _objects(self, node, prop) -> list:
+        """Objects of ``node prop`` among the asserted triples (the rdflib view once it is in use, else the store)."""
+        if self._graph is not None:
+            return list(self._graph.objects(node, prop))
+        return [o for _, _, o in self._ox_triples(ASSERTED_GRAPH, node, prop)]
+
+    def _subject_objects(self, prop) -> list:
+        if self._graph is not None:
+            return list(self._graph.subject_objects(prop))
+        return [(s, o) for s, _, o in self._ox_triples(ASSERTED_GRAPH, None, prop)]
+
+    def _has_subject(self, node) -> bool:
+        if self._graph is not None:
+            return (node, None, None) in self._graph
+        return any(True for _ in self._ox_triples(ASSERTED_GRAPH, node))
+
     def label(self, node: URIRef, lang: str = "en") -> str:
         """The node's ``rdfs:label`` in ``lang``, else in the other language, else its local name."""
-        labels = list(self.graph.objects(node, RDFS.label))
+        labels = self._objects(node, RDFS.label)
         for want in (lang, "en", "zh", None):
             for lab in labels:
                 if isinstance(lab, Literal) and (lab.language == want or want is None):
@@ -112,15 +248,15 @@ class ChipletKG:
     def entities(self) -> list[URIRef]:
         """Every individual typed with an ontology class below ckg:Entity."""
         q = "SELECT DISTINCT ?e WHERE { ?e a/rdfs:subClassOf* ckg:Entity . FILTER(isIRI(?e)) }"
-        return sorted(row[0] for row in self.graph.query(q, initNs=PREFIXES))
+        return sorted(row["e"] for row in self.store.run(q, asserted_only=True).rows)
 
     def _label_index(self) -> dict[str, set[URIRef]]:
         index: dict[str, set[URIRef]] = {}
         for prop in (RDFS.label, SKOS.altLabel):
-            for s, o in self.graph.subject_objects(prop):
+            for s, o in self._subject_objects(prop):
                 if isinstance(s, URIRef) and isinstance(o, Literal):
                     index.setdefault(_norm(str(o)), set()).add(s)
-        for s in self.graph.subjects(RDFS.label, None):
+        for s, _ in self._subject_objects(RDFS.label):
             if isinstance(s, URIRef) and str(s).startswith(str(CKGD)):
                 index.setdefault(_norm(str(s)[len(str(CKGD)):]), set()).add(s)
         return index
@@ -140,9 +276,9 @@ class ChipletKG:
             prefix, _, local = text.partition(":")
             if prefix in PREFIXES:
                 node = PREFIXES[prefix][local]
-                if (node, None, None) in self.graph:
+                if self._has_subject(node):
                     return node
-        if text.startswith(("http://", "https://", "urn:")) and (URIRef(text), None, None) in self.graph:
+        if text.startswith(("http://", "https://", "urn:")) and self._has_subject(URIRef(text)):
             return URIRef(text)
         index = self._label_index()
         hits = index.get(_norm(text), set())
@@ -166,23 +302,29 @@ class ChipletKG:
     def class_counts(self) -> list[tuple[URIRef, int]]:
         """Instances per ontology class (asserted types), most first."""
         counts = Counter(
-            o for s, o in self.graph.subject_objects(RDF.type)
+            o for s, o in self._subject_objects(RDF.type)
             if isinstance(o, URIRef) and str(o).startswith(str(CKG._NS))
         )
         return sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
 
     def __len__(self) -> int:
-        return len(self.graph)
+        """The number of asserted triples."""
+        if self._graph is not None:
+            return len(self._graph)
+        import pyoxigraph as ox
+
+        return sum(1 for _ in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(str(ASSERTED_GRAPH))))
 
     # ------------------------------------------------------------ querying
 
     @property
     def store(self):
-        """The query store (pyoxigraph), built once from the asserted and inferred graphs."""
-        if getattr(self, "_store", None) is None:
+        """The query store: the pyoxigraph store the files were loaded into, with any change to the views."""
+        self._sync()
+        if self._store is None:
             from .sparql import Store
 
-            self._store = Store.from_kg(self)
+            self._store = Store(ox_store=self._ox)
         return self._store
 
     def sparql(self, text: str, *, endpoint: str | None = None, asserted_only: bool = False,
@@ -221,14 +363,36 @@ class ChipletKG:
             result = run_remote(endpoint, named.text, bindings, timeout=timeout)
         else:
             result = self.store.run(named.text, bindings, asserted_only=asserted_only, timeout=timeout)
-        return add_labels(result, self.label_in, lang)
+        # Locally, self.store has just brought the store up to date: no need to check again for every label.
+        return add_labels(result, self.label_in if endpoint else self._store_label, lang)
 
     def label_in(self, node: URIRef, lang: str = "en") -> str | None:
         """The node's ``rdfs:label`` in exactly ``lang`` (asserted or inferred), or None."""
-        for graph in (self.graph, self.inferred):
-            for lab in graph.objects(node, RDFS.label):
-                if isinstance(lab, Literal) and lab.language == lang:
-                    return str(lab)
+        self._sync()  # the store holds whatever the views now say
+        return self._store_label(node, lang)
+
+    def _store_label(self, node, lang: str) -> str | None:
+        """:meth:`label_in` straight from the store, without rdflib terms (a label column asks once per IRI)."""
+        import pyoxigraph as ox
+
+        if isinstance(node, URIRef):
+            try:
+                subject = ox.NamedNode(node)
+            except ValueError:  # not a valid IRI: nothing is labelled by it
+                return None
+        elif isinstance(node, BNode):
+            subject = ox.BlankNode(node)
+        else:
+            return None
+        if self._label_pattern is None:
+            self._label_pattern = (ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(ASSERTED_GRAPH)),
+                                   ox.NamedNode(str(INFERRED_GRAPH)))
+        label, *graphs = self._label_pattern
+        for graph in graphs:
+            for q in self._ox.quads_for_pattern(subject, label, None, graph):
+                obj = q.object
+                if isinstance(obj, ox.Literal) and obj.language == lang:
+                    return obj.value
         return None
 
     @classmethod

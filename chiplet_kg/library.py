@@ -8,9 +8,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from rdflib import Literal
-from rdflib.namespace import XSD
-
 from .errors import InputError, UsageError
 
 __all__ = ["Param", "NamedQuery", "load_library", "get_query", "bind_params", "add_labels"]
@@ -129,7 +126,13 @@ def load_library(folder: Path | None = None) -> dict[str, NamedQuery]:
 
 def get_query(name: str, library: dict[str, NamedQuery] | None = None) -> NamedQuery:
     """The named query ``name``; an unknown name lists close matches."""
-    library = library if library is not None else load_library()
+    if library is None:
+        from .kg import project_root
+
+        path = project_root() / "queries" / f"{name}.rq"
+        if "/" not in name and "\\" not in name and not name.startswith(".") and path.is_file():
+            return read_named_query(path)  # one file, not the whole library: `query NAME` reads only its own
+        library = load_library()
     if name in library:
         return library[name]
     close = difflib.get_close_matches(name, list(library), n=4, cutoff=0.4)
@@ -144,6 +147,9 @@ def bind_params(query: NamedQuery, values: dict[str, str], kg, lang: str = "en")
     ``lang`` is bound as the literal ``?lang`` when the query uses it. A missing required parameter or an
     unknown one is named; a value never becomes query text.
     """
+    from rdflib import Literal  # here, not at the top: listing the queries needs no RDF library
+    from rdflib.namespace import XSD
+
     known = {p.name: p for p in query.params}
     for key in values:
         if key not in known:
@@ -203,9 +209,10 @@ def add_labels(result, label_of, lang: str = "en"):
         for row in result.rows:
             value = row.get(var)
             if isinstance(value, URIRef):
-                if value not in cache:
-                    cache[value] = label_of(value, lang)
+                if value not in cache:  # one look-up and one term per IRI, however many rows it is in
+                    label = label_of(value, lang)
+                    cache[value] = None if label is None else Literal(label, lang=lang if label else None)
                 if cache[value] is not None:
-                    row[f"{var}Label"] = Literal(cache[value], lang=lang if cache[value] else None)
+                    row[f"{var}Label"] = cache[value]
     result.variables = columns
     return result

@@ -14,9 +14,10 @@ from rdflib import Graph
 from . import __version__
 from .diagram import mermaid
 from .errors import ValidationFailed
-from .io import atomic_write
+from .io import atomic_write, remove_stale_temps
 from .kg import ChipletKG
 from .loader import parse_into
+from .lock import build_lock
 from .namespace import INFERRED_GRAPH, bind_prefixes
 from .owl import owl_view
 from .validation import ValidationReport, validate
@@ -50,23 +51,35 @@ def build(kg: ChipletKG, out: str | Path = "build", *, owl: bool = True, reason:
     Every file is written atomically; when validation fails nothing is written and the outputs of
     the previous build stay as they were. With ``reason``, the inferred triples (``kg.inferred``, computed
     here unless ``kg`` was loaded with ``reason=True``) go to ``inferred.ttl``; without it, a stale
-    ``inferred.ttl`` from an earlier build is removed.
+    ``inferred.ttl`` from an earlier build is removed. The store (asserted and inferred triples) is also left in
+    the build cache (:mod:`chiplet_kg.cache`), which later commands on the same input files open instead of
+    parsing and reasoning again. A progress bar shows the stages at a terminal (:mod:`chiplet_kg.progress`).
 
     Raises
     ------
     ValidationFailed
         The graph does not conform; ``err.report`` holds the report.
     """
+    from .progress import steps
+
+    with steps("build", 7, min_total=0) as advance:
+        return _build(kg, Path(out), owl=owl, reason=reason, advance=advance)
+
+
+def _build(kg: ChipletKG, out: Path, *, owl: bool, reason: bool, advance) -> BuildResult:
+    from .cache import write_kg
     from .export import graph_bytes
     from .reason import count_inferred, infer
 
-    out = Path(out)
+    advance(0, "validating")
     report = validate(kg, owl=owl)
     if not report.conforms:
         raise ValidationFailed("validation failed; nothing was written\n" + report.to_text(), report)
+    advance(1, "reasoning" if reason else "serialising")
     if reason and not kg.reason:
         kg.inferred = infer(kg)
     inferred = count_inferred(kg) if reason else None
+    advance(1, "serialising")
 
     ontology = bind_prefixes(Graph())
     for path in kg.ontology_files(kg.root) if kg.builtin else []:
@@ -102,6 +115,7 @@ def build(kg: ChipletKG, out: str | Path = "build", *, owl: bool = True, reason:
     # Rendered here with everything else, written by the same atomic loop below.
     from .views.report import build_outputs as _view_outputs
 
+    advance(1, "views and report")
     outputs.update(_view_outputs(kg))
     # ---- end of views and report
     # ---- exports for other tools and the ontology's documentation (chiplet_kg/export.py, chiplet_kg/ontodoc.py):
@@ -109,15 +123,25 @@ def build(kg: ChipletKG, out: str | Path = "build", *, owl: bool = True, reason:
     from .export import build_outputs as _export_outputs
     from .ontodoc import docs_outputs as _docs_outputs
 
+    advance(1, "exports")
     outputs.update(_export_outputs(kg, inferred=reason))
+    advance(1, "documentation")
     if kg.builtin:
         outputs.update(_docs_outputs(kg))
     # ---- end of exports and documentation
     result = BuildResult(out=out, report=report, counts=counts, inferred=inferred)
-    for name, data in outputs.items():
-        result.files.append(atomic_write(out / name, data))
-    if not reason:
-        (out / "inferred.ttl").unlink(missing_ok=True)  # it would describe another build
+    advance(1, "writing")
+    # One build writes into a folder at a time (a second one waits), so the outputs all come from one build;
+    # temporary files of a build killed mid-write are removed first.
+    with build_lock(out):
+        remove_stale_temps(out, [*outputs, "inferred.ttl"])
+        for name, data in outputs.items():
+            result.files.append(atomic_write(out / name, data))
+        if not reason:
+            (out / "inferred.ttl").unlink(missing_ok=True)  # it would describe another build
+    # The store, reasoned or not, for later commands on the same input files (chiplet_kg/cache.py).
+    write_kg(kg, reasoned=reason)
+    advance(1, "done")
     return result
 
 

@@ -7,7 +7,6 @@ import http.client
 import os
 import socket
 import ssl
-import sys
 import urllib.parse
 from dataclasses import dataclass
 
@@ -62,16 +61,14 @@ def graph_store_url(endpoint: str, graph: str | None = None) -> str:
 
 
 def _progress(total: int, enabled: bool | None):
-    """A rich progress bar on stderr for large bodies when stderr is a terminal; None otherwise."""
+    """A progress bar on stderr for large bodies when stderr is a terminal (:mod:`chiplet_kg.progress`); None otherwise."""
+    from .progress import byte_bar, enabled as at_terminal
+
     if enabled is None:
-        enabled = total >= PROGRESS_MIN_BYTES and sys.stderr.isatty()
+        enabled = total >= PROGRESS_MIN_BYTES and at_terminal()
     if not enabled:
         return None
-    from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
-
-    return Progress(TextColumn("uploading"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-                    console=Console(stderr=True), transient=True)
+    return byte_bar("uploading", speed=True)
 
 
 def push(kg, endpoint: str, *, graph: str | None = None, replace: bool = False, inferred: bool = True,

@@ -15,6 +15,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from .cache import CACHE_ENV, REASONING_FORMAT, cache_dir  # one cache folder for the reasoner and the build's store
 from .errors import ChipletKGError, UsageError, ValidationFailed
 from .io import atomic_write
 from .namespace import CKG, PREFIXES, bind_prefixes
@@ -25,10 +26,9 @@ __all__ = [
     "closed_world", "count_inferred", "describe_class", "infer", "materialise", "run_hermit",
 ]
 
-#: Environment variable naming the folder for cached reasoning results (default ``build/.cache``).
-CACHE_ENV = "CHIPLET_KG_CACHE"
-#: Bump when what :func:`infer` computes changes, so that older cache files are never reused.
-_FORMAT = 2
+#: Bump REASONING_FORMAT (in chiplet_kg/cache.py, which keys the build's store by it too) when what :func:`infer`
+#: computes changes, so that older cache files are never reused.
+_FORMAT = REASONING_FORMAT
 _KEEP_CACHE_FILES = 16
 _NOT_TYPES = {OWL.Thing, OWL.NamedIndividual, OWL.Nothing}
 
@@ -71,7 +71,10 @@ def _hermit(graph: Graph) -> HermitOutput:
     with tempfile.TemporaryDirectory(prefix="chiplet-kg-reason-") as tmp:
         src = Path(tmp) / "input.nt"
         # owlready2 cannot read Turtle: hand it N-Triples, with owl:NamedIndividual declarations.
-        owl_view(graph).serialize(src, format="nt", encoding="utf-8")
+        view = owl_view(graph)
+        # owlready2 loads every owl:imports target (a URL or a local file): reason over the given graph only.
+        view.remove((None, OWL.imports, None))
+        view.serialize(src, format="nt", encoding="utf-8")
         world = owlready2.World()
         try:
             world.get_ontology(src.as_uri()).load()
@@ -369,19 +372,14 @@ def count_inferred(kg) -> dict[str, int]:
 # ---------------------------------------------------------------- the cache
 
 
-def cache_dir(path: str | os.PathLike | None = None) -> Path:
-    """The cache folder: ``path`` if given, else ``$CHIPLET_KG_CACHE``, else ``build/.cache`` in the current folder."""
-    return Path(path or os.environ.get(CACHE_ENV) or Path("build") / ".cache")
-
-
 def cache_key(kg) -> str:
     """SHA-256 over the input files' contents and the reasoner settings: it changes when either does."""
-    import owlready2
+    from .cache import owlready2_version  # not `import owlready2`: a cache hit must not pay for loading it
 
     h = hashlib.sha256()
-    h.update(f"chiplet-kg reasoning format {_FORMAT}; HermiT from owlready2 {owlready2.VERSION}\n".encode())
+    h.update(f"chiplet-kg reasoning format {_FORMAT}; HermiT from owlready2 {owlready2_version()}\n".encode())
     h.update(kg.input_hash().encode())
-    h.update(str(len(kg.graph)).encode())  # a graph changed in memory after loading is not the files' graph
+    h.update(str(len(kg)).encode())  # a graph changed in memory after loading is not the files' graph
     return h.hexdigest()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 from dataclasses import dataclass, field
@@ -13,7 +12,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from .errors import InputError, QueryTimeout, RemoteError, UsageError
 from .namespace import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIXES, bind_prefixes
 
-__all__ = ["QueryResult", "Store", "check_query", "run_remote", "sparql_literal", "sparql_iri", "with_bindings", "with_prefixes"]
+__all__ = ["QueryResult", "Store", "check_query", "from_ox", "quick_form", "run_remote", "sparql_literal", "sparql_iri",
+           "to_ox", "with_bindings", "with_prefixes"]
 
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 _LOCAL_GRAPHS = {str(ASSERTED_GRAPH), str(INFERRED_GRAPH)}
@@ -99,13 +99,54 @@ def check_query(text: str, *, local: bool = True) -> str:
     if local:
         for node in _names(tree):
             if node.name == "ServiceGraphPattern":
-                raise UsageError(f"SERVICE is refused: local queries never reach the network (SERVICE <{node.get('term')}>)")
+                from rdflib.term import Variable
+
+                term = node.get("term")
+                shown = f"?{term}" if isinstance(term, Variable) else f"<{term}>"
+                raise UsageError(f"SERVICE is refused: local queries never reach the network (SERVICE {shown})")
             if node.name == "DatasetClause":
-                iri = node.get("default") or node.get("named")
+                named = "named" in node
+                iri = node.get("named") if named else node.get("default")
                 if str(iri) not in _LOCAL_GRAPHS:
-                    raise UsageError(f"FROM <{iri}> is refused: local queries read only the local graphs "
-                                     f"<{ASSERTED_GRAPH}> and <{INFERRED_GRAPH}>, never a URL")
+                    raise UsageError(f"FROM{' NAMED' if named else ''} <{iri}> is refused: local queries read only "
+                                     f"the local graphs <{ASSERTED_GRAPH}> and <{INFERRED_GRAPH}>, never a URL")
     return form
+
+
+# Strings, comments and IRIs, which may hold any word; what is left is the query's own keywords and names.
+_OPAQUE = re.compile(r'''"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
+                     r'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|#[^\n]*|<[^\s<>"{}|^`\\]*>''')
+# Words that need the full check: the network (SERVICE, FROM) and every update keyword.
+_NEEDS_FULL_CHECK = re.compile(r"\b(SERVICE|FROM|NAMED|LOAD|INSERT|DELETE|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH|USING)\b",
+                               re.I)
+_FORM = re.compile(r"(?<![\w?$:])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:-])", re.I)
+_PROLOGUE = re.compile(r"\s*(?:(?:PREFIX\s+[^\s:]*:|BASE)\s*)*", re.I)
+
+
+def quick_form(text: str) -> str | None:
+    """The form of a local query found without parsing it, or None when only the full check can tell.
+
+    The query's strings, comments and IRIs are blanked out; when what is left has no word that could make a
+    query reach the network or change the graph (SERVICE, FROM, NAMED, LOAD, INSERT, DELETE …, as a word in any
+    case, even as part of a prefixed name or a variable) and starts with a prologue and then SELECT, ASK,
+    CONSTRUCT or DESCRIBE, that form is the answer. pyoxigraph still parses the query when it runs; a syntax
+    error there is reported through :func:`check_query` (line, column). Anything else goes to
+    :func:`check_query`, which parses the query with rdflib's full grammar.
+
+    Examples
+    --------
+    >>> quick_form("SELECT ?s WHERE { ?s rdfs:label 'SERVICE <http://x>' }  # FROM <http://y>")
+    'SELECT'
+    >>> quick_form("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }") is None
+    True
+    """
+    bare = _OPAQUE.sub(" ", text)
+    if any(c in bare for c in "\"'#\\") or _NEEDS_FULL_CHECK.search(bare):  # \\u escapes could spell a keyword
+        return None
+    m = _FORM.search(bare)
+    if m is None or not _PROLOGUE.fullmatch(bare[: m.start()]):
+        return None
+    return m.group(1).upper()
 
 
 def _syntax_message(text: str, err) -> str:
@@ -171,6 +212,28 @@ def term_to_sparql(term) -> str:
     if isinstance(term, Literal):
         return sparql_literal(str(term), term.language, str(term.datatype) if term.datatype else None)
     raise UsageError(f"cannot use {term!r} as a query parameter")
+
+
+def to_ox(term):
+    """The pyoxigraph term for an rdflib term (None stays None: a wildcard in a pattern)."""
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+    raise UsageError(f"unsupported RDF term: {term!r}")
+
+
+def from_ox(term):
+    """The rdflib term for a pyoxigraph term."""
+    return _from_ox(term)
 
 
 def _from_ox(term):
@@ -263,11 +326,15 @@ def _where_brace(text: str) -> int:
     return first_brace
 
 
+class _OxSyntaxError(UsageError):
+    """pyoxigraph refused the query text; :func:`check_query` says where, with line and column."""
+
+
 def _collect(store, text: str, form: str, default_graph: list) -> QueryResult:
     try:
         answer = store.query(text, default_graph=default_graph, prefixes={k: str(v) for k, v in PREFIXES.items()})
     except SyntaxError as err:
-        raise UsageError(f"SPARQL syntax error: {err.msg if hasattr(err, 'msg') else err}") from None
+        raise _OxSyntaxError(f"SPARQL syntax error: {err.msg if hasattr(err, 'msg') else err}") from None
     except (OSError, ValueError, RuntimeError) as err:
         raise UsageError(f"SPARQL evaluation error: {err}") from None
     if form == "ASK":
@@ -279,12 +346,16 @@ def _collect(store, text: str, form: str, default_graph: list) -> QueryResult:
         return QueryResult(form, graph=g)
     variables = [v.value for v in answer.variables]
     rows = []
+    terms: dict = {}  # the same value in many rows becomes one rdflib term (making them is the costly part)
     for solution in answer:
         row = {}
         for var in variables:
             value = solution[var]
             if value is not None:
-                row[var] = _from_ox(value)
+                term = terms.get(value)
+                if term is None:
+                    term = terms[value] = _from_ox(value)
+                row[var] = term
         rows.append(row)
     return QueryResult(form, variables=variables, rows=rows)
 
@@ -300,7 +371,10 @@ def _child(conn, store, text, form, default_graph):  # pragma: no cover - runs i
 
 
 class Store:
-    """An in-memory pyoxigraph store of the graph: asserted and inferred triples in two named graphs.
+    """A pyoxigraph store of the graph: asserted and inferred triples in two named graphs.
+
+    ``Store(asserted, inferred)`` copies two rdflib graphs into a new store; ``Store(ox_store=…)`` wraps a
+    pyoxigraph store that already holds them (what :class:`chiplet_kg.ChipletKG` loads its files into).
 
     Examples
     --------
@@ -310,10 +384,10 @@ class Store:
     True
     """
 
-    def __init__(self, asserted: Graph, inferred: Graph | None = None):
+    def __init__(self, asserted: Graph | None = None, inferred: Graph | None = None, *, ox_store=None):
         import pyoxigraph as ox
 
-        self._store = ox.Store()
+        self._store = ox_store if ox_store is not None else ox.Store()
         for graph, name in ((asserted, ASSERTED_GRAPH), (inferred, INFERRED_GRAPH)):
             if graph is not None and len(graph):
                 data = graph.serialize(format="nt", encoding="utf-8")
@@ -321,7 +395,13 @@ class Store:
 
     @classmethod
     def from_kg(cls, kg) -> "Store":
-        return cls(kg.graph, kg.inferred)
+        """The store of ``kg`` (shared, not a copy)."""
+        return kg.store
+
+    @property
+    def ox(self):
+        """The pyoxigraph store underneath."""
+        return self._store
 
     def __len__(self) -> int:
         return len(self._store)
@@ -331,18 +411,24 @@ class Store:
         """Check and run ``text``; ``bindings`` map variable names to rdflib terms (bound in a VALUES block)."""
         import pyoxigraph as ox
 
-        form = check_query(text, local=True)
-        text = with_bindings(text, bindings or {})
+        form = quick_form(text) or check_query(text, local=True)
+        query = with_bindings(text, bindings or {})
         graphs = [ox.NamedNode(str(ASSERTED_GRAPH))]
         if not asserted_only:
             graphs.append(ox.NamedNode(str(INFERRED_GRAPH)))
-        if timeout is None:
-            return _collect(self._store, text, form, graphs)
-        return self._run_with_timeout(text, form, graphs, timeout)
+        try:
+            if timeout is None:
+                return _collect(self._store, query, form, graphs)
+            return self._run_with_timeout(query, form, graphs, timeout)
+        except _OxSyntaxError as err:
+            check_query(text, local=True)  # raises with line, column and the offending text
+            raise UsageError(err.message) from None
 
     def _run_with_timeout(self, text, form, graphs, timeout) -> QueryResult:
         # pyoxigraph cannot interrupt a query: run it in a forked child (which shares the store) and kill
         # the child when time is up.
+        import multiprocessing
+
         ctx = multiprocessing.get_context("fork")
         parent, child = ctx.Pipe(duplex=False)
         proc = ctx.Process(target=_child, args=(child, self._store, text, form, graphs), daemon=True)

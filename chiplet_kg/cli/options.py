@@ -22,11 +22,15 @@ builtin_option = click.option(
     help="Leave out the shipped ontology and graph data: use only the --data files.")
 
 
-def load_kg(data: tuple[str, ...], no_builtin: bool = False, reason: bool = False):
-    """Load the graph for a command; ``reason=True`` (commands that answer questions) also fills ``kg.inferred``."""
+def load_kg(data: tuple[str, ...], no_builtin: bool = False, reason: bool = False, use_cache: bool = True):
+    """Load the graph for a command; ``reason=True`` (commands that answer questions) also fills ``kg.inferred``.
+
+    Every command that reads the graph loads it here. When ``chiplet-kg build`` left a store for the same input
+    files (:mod:`chiplet_kg.cache`), it is opened instead of parsing and reasoning again.
+    """
     from ..kg import ChipletKG
 
-    return ChipletKG(data=tuple(data), builtin=not no_builtin, reason=reason)
+    return ChipletKG(data=tuple(data), builtin=not no_builtin, reason=reason, use_cache=use_cache)
 
 FORMATS = ["table", "csv", "tsv", "json", "md"]
 
