@@ -1,13 +1,17 @@
-"""Real servers for tests, on 127.0.0.1 only: an Oxigraph SPARQL server started and stopped by the test."""
+"""Real servers for tests, on 127.0.0.1 only: an Oxigraph SPARQL server or ``chiplet-kg serve``, started and stopped
+by the test."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from contextlib import contextmanager
+from pathlib import Path
 
 
 def free_port() -> int:
@@ -50,6 +54,30 @@ def oxigraph_server(tmp_path, *, union_default_graph: bool = False):
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@contextmanager
+def chiplet_kg_server(log_dir, *args: str):
+    """Start ``chiplet-kg serve ARGS`` as a real process on a free loopback port; yield ``(base URL, process)``.
+
+    Its stderr goes to ``log_dir/serve.log``, shown if it does not come up within 120 s.
+    """
+    port = free_port()
+    log = Path(log_dir) / "serve.log"
+    with open(log, "wb") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "chiplet_kg.cli.main", "serve", "--host", "127.0.0.1",
+                                 "--port", str(port), *args], stdout=subprocess.DEVNULL, stderr=err,
+                                env={**os.environ, "PYTHONWARNINGS": "ignore"})
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(f"{base}/queries", proc, 120, "chiplet-kg serve", lambda: log.read_text(errors="replace"))
+            yield base, proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def upload_ntriples(base: str, data: bytes) -> None:
