@@ -12,7 +12,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from .errors import InputError, QueryTimeout, RemoteError, UsageError
 from .namespace import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIXES, bind_prefixes
 
-__all__ = ["QueryResult", "Store", "check_query", "from_ox", "quick_form", "run_remote", "sparql_literal", "sparql_iri",
+__all__ = ["MAX_NESTING", "QueryResult", "Store", "check_nesting", "check_query", "from_ox", "quick_form", "run_remote", "sparql_literal", "sparql_iri",
            "to_ox", "with_bindings", "with_prefixes"]
 
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
@@ -82,6 +82,7 @@ def check_query(text: str, *, local: bool = True) -> str:
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
+    check_nesting(text)
     try:
         tree = parseQuery(text)
     except ParseException as err:
@@ -121,6 +122,37 @@ _NEEDS_FULL_CHECK = re.compile(r"\b(SERVICE|FROM|NAMED|LOAD|INSERT|DELETE|CLEAR|
                                re.I)
 _FORM = re.compile(r"(?<![\w?$:])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:-])", re.I)
 _PROLOGUE = re.compile(r"\s*(?:(?:PREFIX\s+[^\s:]*:|BASE)\s*)*", re.I)
+
+
+#: Deepest nesting of ``{ }``, ``( )`` and ``[ ]`` a query may have. Real queries stay far below it; the SPARQL
+#: parsers recurse once per level (rdflib's overflows Python's stack, pyoxigraph's can crash the process).
+MAX_NESTING = 100
+
+
+def check_nesting(text: str) -> None:
+    """Refuse a query whose groups, expressions or blank-node lists are nested more than :data:`MAX_NESTING` deep.
+
+    Brackets inside strings, IRIs and comments do not count.
+
+    Examples
+    --------
+    >>> check_nesting("SELECT * WHERE { { ?s ?p ?o } FILTER((1 + 2) > 0) }  # {{{{")
+    >>> check_nesting("SELECT * WHERE " + "{ " * 150 + "}" * 150)
+    Traceback (most recent call last):
+    ...
+    chiplet_kg.errors.UsageError: the query is nested more than 100 levels deep ({ }, ( ) or [ ]): flatten it
+    """
+    depth = deepest = 0
+    for ch in _OPAQUE.sub(" ", text):
+        if ch in "{([":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_NESTING:
+                    raise UsageError(f"the query is nested more than {MAX_NESTING} levels deep ({{ }}, ( ) or [ ]): "
+                                     "flatten it")
+        elif ch in "})]":
+            depth -= 1
 
 
 def quick_form(text: str) -> str | None:
@@ -411,6 +443,7 @@ class Store:
         """Check and run ``text``; ``bindings`` map variable names to rdflib terms (bound in a VALUES block)."""
         import pyoxigraph as ox
 
+        check_nesting(text)
         form = quick_form(text) or check_query(text, local=True)
         query = with_bindings(text, bindings or {})
         graphs = [ox.NamedNode(str(ASSERTED_GRAPH))]

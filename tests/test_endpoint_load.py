@@ -67,7 +67,7 @@ MALICIOUS = [
     ("GET", _q("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"), {}, None, {400}),
     ("GET", _q("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }"), {}, None, {400}),
     ("GET", _q("SELECT * WHERE { ?s ?p }"), {}, None, {400}),
-    ("GET", _q("SELECT ?x WHERE { " + "{ " * 3000 + "?x ?p ?o" + " }" * 3000 + " }"), {}, None, {400, 200}),
+    ("GET", _q("SELECT ?x WHERE { " + "{ " * 3000 + "?x ?p ?o" + " }" * 3000 + " }"), {}, None, {400}),
     ("GET", "/sparql?query=%00%ff%fe", {}, None, {400}),
     ("GET", _q("ASK {}") + "&default-graph-uri=http%3A%2F%2F127.0.0.1%3A9%2Fg", {}, None, {400}),
     ("GET", _q("ASK {}") + "&query=ASK%7B%7D", {}, None, {400}),

@@ -17,6 +17,7 @@ from chiplet_kg import CKG, CKGD, ChipletKG
 from chiplet_kg.errors import QueryTimeout, UsageError
 from chiplet_kg.library import load_library
 from chiplet_kg.render import render_result, render_rows
+from chiplet_kg.sparql import check_query
 
 from .servers import oxigraph_server, upload_ntriples
 
@@ -356,3 +357,25 @@ def test_unreachable_endpoint_is_a_one_line_error():
 
     out = cli("sparql", "ASK {}", "--endpoint", f"http://127.0.0.1:{free_port()}/query")
     assert out.returncode == 6 and out.stderr.startswith("error: cannot query") and out.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT ?x WHERE { " + "{ " * 3000 + "?x ?p ?o" + " }" * 3000 + " }",
+    "SELECT ?x WHERE { ?x ?p ?o FILTER(" + "(" * 500 + "1" + ")" * 500 + ") }",
+    "ASK { ?s ?p " + "[ ckg:p " * 400 + "1" + " ]" * 400 + " }",
+])
+def test_deeply_nested_query_is_refused_clearly(text):
+    """A query nested thousands of levels deep once crashed the process (the parsers recurse per level): it is
+    refused with exit 2 and a message, locally and before it is sent to an endpoint."""
+    out = cli("sparql", "-", stdin=text)
+    assert out.returncode == 2, out.stderr
+    assert "nested more than 100 levels deep" in out.stderr and "Traceback" not in out.stderr
+    with pytest.raises(UsageError, match="nested more than 100"):
+        check_query(text, local=False)
+
+
+def test_brackets_in_strings_iris_and_comments_do_not_count_as_nesting():
+    """Only the query's own brackets count: a literal full of braces is fine."""
+    text = 'SELECT ?x WHERE { ?x rdfs:label ?l FILTER(?l != "' + "{" * 500 + '") } # ' + "(" * 500
+    out = cli("sparql", "-", stdin=text)
+    assert out.returncode == 0, out.stderr
