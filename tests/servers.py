@@ -33,6 +33,16 @@ def wait_until_up(url: str, proc: subprocess.Popen, seconds: float, what: str, l
             time.sleep(0.2)
 
 
+def stop(proc: subprocess.Popen) -> None:
+    """Ask a server process to stop; kill it if it has not within 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+
+
 @contextmanager
 def oxigraph_server(tmp_path, *, union_default_graph: bool = False):
     """Start ``oxigraph serve`` (from the PyPI package ``oxigraph``) on a free loopback port; yield its base URL."""
@@ -49,11 +59,7 @@ def oxigraph_server(tmp_path, *, union_default_graph: bool = False):
                       lambda: proc.stderr.read().decode(errors="replace"))
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 @contextmanager
@@ -73,11 +79,7 @@ def chiplet_kg_server(log_dir, *args: str):
             wait_until_up(f"{base}/queries", proc, 120, "chiplet-kg serve", lambda: log.read_text(errors="replace"))
             yield base, proc
         finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc)
 
 
 def upload_ntriples(base: str, data: bytes) -> None:

@@ -25,7 +25,7 @@ from chiplet_kg.library import load_library
 
 from .browser import start_chromium
 from .conftest import DATA
-from .servers import free_port, wait_until_up
+from .servers import free_port, stop, wait_until_up
 
 SAMPLE = DATA / "export" / "sample.ttl"
 D = "https://w3id.org/chiplet-kg/data/"
@@ -55,12 +55,7 @@ class Server:
             raise
 
     def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(10)
+        stop(self.proc)
 
     def log_lines(self) -> list[str]:
         return [ln for ln in self.log.read_text(encoding="utf-8", errors="replace").splitlines() if ln.strip()]
