@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -28,12 +26,9 @@ from chiplet_kg.views import render_view
 from chiplet_kg.views.report import policy_trace_rows, report_html
 
 from .conftest import DATA, ROOT
+from .test_eto import ETO_DIR, needs_copy  # where the real copy is, and the skip when it is absent
 
 SHARES = DATA / "eto" / "shares"
-ETO_DIR = Path(os.environ.get("CHIPLET_KG_ETO_DIR") or ROOT.parent / "shared" / "data" / "eto-chip-explorer")
-NO_COPY = (f"the ETO Chip Explorer dataset is not at {ETO_DIR} (CC BY-NC 4.0, so the project does not ship it): "
-           "download its data/ folder and set CHIPLET_KG_ETO_DIR to run these tests")
-needs_copy = pytest.mark.skipif(not (ETO_DIR / "provision.csv").is_file(), reason=NO_COPY)
 
 E = str(ETO)
 D = str(CKGD)
@@ -370,8 +365,6 @@ def test_build_data_merges_the_imported_file(imported, tmp_path):
 
 @pytest.fixture(scope="module")
 def real(tmp_path_factory, kg):
-    if not (ETO_DIR / "provision.csv").is_file():
-        pytest.skip(NO_COPY)
     out = tmp_path_factory.mktemp("eto-real-shares") / "eto.ttl"
     import_eto(ETO_DIR, out, kg=kg)
     merged = ChipletKG(data=(out,))
