@@ -39,17 +39,9 @@ KNOWN_AGGREGATORS = {
     "http://chipsourcetek.com/en/industry-news/domestic-chiplet-interconnection-protocol-standard-inter-chip-interconnection-communication-protocol-to-be-implemented-soon.html":
         "journal 'Electronics and Packaging' item on T/CIE 192-2023",
 }
-# Living pages that show no publication date (encyclopaedia and knowledge-centre entries, an index page, and
-# two articles whose page carries no date); every other public source has dcterms:issued.
-UNDATED = frozenset({
-    "https://en.wikipedia.org/wiki/ASML_Holding", "https://en.wikipedia.org/wiki/SMEE", "https://en.wikipedia.org/wiki/UCIe",
-    "https://simple.m.wikipedia.org/wiki/Fujifilm", "https://ebsco.com/research-starters/biotechnology/dupont-company",
-    "https://semiengineering.com/knowledge_centers/communications-io/on-chip-communications/bunch-of-wires-bow/",
-    "https://www.uciexpress.org/specifications", "http://www.bzfyw.com/standard/GBT46280.1-2025.html",
-    "https://chipsandcheese.com/p/huaweis-kunpeng-920-and-taishan-v110",
-    "https://resources.altium.com/p/abf-remains-critical-failure-point-ic-packaging-supply-chain",
-    "https://w3id.org/chiplet-kg/eto/dataset",
-})
+# Sources without a publication date of their own. None is left: a page that shows no date is dated from its
+# content (skos:note says how), and facts only an undated page backed were dropped (issue 14).
+UNDATED: frozenset[str] = frozenset()
 KINDS = ("GovernmentSource", "CompanySource", "PressSource", "AnalysisSource", "ReferenceSource", "AggregatorSource")
 DATE_TYPES = {XSD.date, XSD.gYearMonth, XSD.gYear}
 
@@ -159,8 +151,6 @@ def test_every_public_source_has_publisher_url_dates_and_kind(public_graph):
         issued = public_graph.value(src, DCTERMS.issued)
         if s not in UNDATED and not (isinstance(issued, Literal) and issued.datatype in DATE_TYPES):
             problems.append((s, "no publication date"))
-        if s.endswith("/eto/dataset"):
-            continue
         if not any(src in _of_kind(public_graph, k) for k in KINDS):
             problems.append((s, "no kind"))
     assert not problems, problems
