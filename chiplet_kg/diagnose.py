@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 
-__all__ = ["why_empty", "warn_if_empty"]
+__all__ = ["why_empty", "warn_if_empty", "reads"]
 
 #: Namespaces whose classes are vocabulary, not data: an instance typed only with these is no entity of ours.
 _VOCABULARIES = ("http://www.w3.org/", "http://purl.org/dc/", "http://xmlns.com/foaf/", "http://www.w3.org/ns/",
@@ -31,6 +31,21 @@ def _iri(name: str) -> str:
 
 def _names(items) -> str:
     return ", ".join(_short(str(i)) for i in items)
+
+
+def reads(text: str) -> dict[str, tuple[str, ...]]:
+    """The ontology terms a SPARQL query reads, as keyword arguments for :func:`why_empty`: ``ckg:`` names that
+    start with a capital are classes, the others relations (the project's naming convention).
+
+    >>> reads("SELECT ?x WHERE { ?x a ckg:Firm ; ckg:basedIn ?c . ?c a ckg:CountryOrRegion }")
+    {'classes': ('ckg:CountryOrRegion', 'ckg:Firm'), 'relations': ('ckg:basedIn',)}
+    """
+    import re
+
+    ns = re.escape(_ckg())
+    found = set(re.findall(r"(?<![\w:])ckg:([A-Za-z_][\w-]*)", text)) | set(re.findall(rf"<{ns}([A-Za-z_][\w-]*)>", text))
+    return {"classes": tuple(sorted(f"ckg:{n}" for n in found if n[0].isupper())),
+            "relations": tuple(sorted(f"ckg:{n}" for n in found if not n[0].isupper()))}
 
 
 def why_empty(source, *, classes=(), relations=(), focus: str | None = None) -> str | None:

@@ -343,6 +343,8 @@ def test_whatif_neither_removes_nor_counts_the_aggregate(g):
     assert all(r["provider"] not in (E + "P370", E + "P5") for loss in losses.values() for r in loss.removed)
     rows = rows_of(whatif(g, [E + "P1", E + "P2"], threshold=50), "risk", "N504")
     assert len(rows) == 2 and all("unnamed providers hold 25 % and stay" in r["why"] for r in rows)
+    # before: the known shares, unnamed included (firm 60 + 25, country 60 + 15 + 25); after: what stays
+    assert {(r["level"], r["before"], r["after"]) for r in rows} == {("firm", 85.0, 25.0), ("country", 100.0, 25.0)}
     assert E + "N503" not in res.cut and E + "N503" not in res.weakened
 
 

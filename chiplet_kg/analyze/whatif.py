@@ -114,10 +114,15 @@ def simulate(g, remove, *, threshold: float = 100.0) -> WhatIf:
     those technologies are affected; policies that address a cut or blocked item (directly, through what it is
     a kind of, or through a challenge that concerns it) are listed.
 
+    Unnamed providers taken together (``ckg:AggregateProvider``, ETO's "Various companies") are never removed and
+    never counted as a supplier: an item they hold part of loses at most what its named providers held, so it is
+    at risk, never blocked, when every named provider goes.
+
     Raises
     ------
     UsageError
-        A node is not in the projection, or is not a country, an organisation or a supply-chain item.
+        A node is not in the projection, is an aggregate of unnamed providers, or is not a country, an
+        organisation or a supply-chain item.
     """
     m = Model.of(g)
     if not 0 < threshold <= 100:
@@ -428,7 +433,7 @@ def _share_row(m: Model, row, item: str, loss: LevelLoss, level_names: dict, thr
             raw = sum(r["share"] or 0 for r in loss.removed)
             why += t(lang, f"; their shares add up to {raw:.4g} % (rounding in the source), counted as 100 %",
                      f"；其份额合计 {raw:.4g}%（来源四舍五入），按 100% 计")
-        total = min(loss.total, 100.0)
+        total = min(loss.total + loss.unnamed, 100.0)  # unnamed providers are part of the market and stay
         share_lost, before, after = round(loss.lost, 2), round(total, 2), round(max(total - loss.lost, 0.0), 2)
     else:
         why = t(lang, f"{lvl} level: no share known, counted by providers: loses {len(loss.removed)} of "
