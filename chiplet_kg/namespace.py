@@ -26,6 +26,7 @@ class CKG(DefinedNamespace):
 
     # classes
     AddressedDependency: URIRef
+    AggregateProvider: URIRef
     Advantage: URIRef
     ApplicationDomain: URIRef
     Bottleneck: URIRef

@@ -349,3 +349,73 @@ def test_betweenness_is_exact_on_small_networks_and_sampled_repeatably_on_big_on
     first = betweenness(big)
     assert first == betweenness(big) == nx.betweenness_centrality(big, k=SAMPLE_K, normalized=True, seed=0)
     assert first != nx.betweenness_centrality(big, normalized=True)
+
+
+# ------------------------------------------------------------------ an empty result says why (issue 18)
+
+OURS_NO_ONTOLOGY = """\
+@prefix ckg: <https://w3id.org/chiplet-kg/ontology/> .
+@prefix ex: <https://example.org/empty/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:Maker a ckg:Firm ; rdfs:label "Maker"@en .
+ex:Item a ckg:Material ; rdfs:label "Item"@en ; ckg:suppliedBy ex:Maker .
+ex:Alone a ckg:Firm ; rdfs:label "Alone"@en .
+"""
+FOREIGN = OURS_NO_ONTOLOGY.replace("ckg:Firm", "ex:Firm").replace("ckg:Material", "ex:Material") \
+    .replace("ckg:suppliedBy", "ex:suppliedBy")
+
+
+@pytest.fixture(scope="module")
+def empties(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("empty")
+    (folder / "ours.ttl").write_text(OURS_NO_ONTOLOGY, encoding="utf-8")
+    (folder / "foreign.ttl").write_text(FOREIGN, encoding="utf-8")
+    return folder
+
+
+def test_why_empty_names_the_missing_ontology_and_the_foreign_namespace(empties):
+    """The KG-level diagnosis: ontology left out, data in another namespace, an entity with no edges, or nothing
+    missing (None: an empty result is then a real answer)."""
+    from chiplet_kg.diagnose import why_empty
+
+    chiplet = project_root() / "ontology" / "chiplet.ttl"
+    bare = ChipletKG(data=(empties / "ours.ttl",), builtin=False, reason=False)
+    assert "ontology is not loaded" in why_empty(bare, classes=("ckg:SupplyChainItem",))
+    foreign = ChipletKG(data=(chiplet, empties / "foreign.ttl"), builtin=False, reason=False)
+    cause = why_empty(foreign, classes=("ckg:SupplyChainItem",))
+    assert "another namespace" in cause and "https://example.org/empty/" in cause
+    ours = ChipletKG(data=(chiplet, empties / "ours.ttl"), builtin=False, reason=False)
+    assert why_empty(ours, classes=("ckg:SupplyChainItem",), relations=("ckg:suppliedBy",)) is None
+    assert "no relation to another entity" in why_empty(ours, focus="https://example.org/empty/Alone")
+    assert "no ckg:dependsOn relation" in why_empty(ours, relations=("ckg:dependsOn",))
+
+
+def test_why_empty_on_a_projection(empties):
+    """The projection-level diagnosis the analyses use (they see the projection, not the files)."""
+    from chiplet_kg.diagnose import why_empty
+
+    chiplet = project_root() / "ontology" / "chiplet.ttl"
+    bare = project(ChipletKG(data=(empties / "ours.ttl",), builtin=False, reason=False))
+    assert "ontology is not loaded" in why_empty(bare, classes=("ckg:SupplyChainItem",))
+    foreign = project(ChipletKG(data=(chiplet, empties / "foreign.ttl"), builtin=False, reason=False))
+    assert "another namespace" in why_empty(foreign, classes=("ckg:SupplyChainItem",))
+    ours = project(ChipletKG(data=(chiplet, empties / "ours.ttl"), builtin=False, reason=False))
+    assert why_empty(ours, classes=("ckg:SupplyChainItem",), relations=("ckg:suppliedBy",)) is None
+    assert "no relation" in why_empty(ours, focus="https://example.org/empty/Alone")
+
+
+def test_cli_empty_analysis_says_why_on_stderr_and_still_writes(empties):
+    """`--no-builtin --data` without the ontology: the chokepoints table is written (empty) and stderr says why."""
+    res = CliRunner().invoke(cli, ["analyze", "chokepoints", "--no-builtin", "--data", str(empties / "ours.ttl"),
+                                   "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.splitlines() == [",".join(CHOKEPOINT_COLUMNS)]
+    assert "no result, because" in res.stderr and "ontology is not loaded" in res.stderr
+
+
+def test_whatif_of_an_entity_without_edges_says_why(empties, capsys):
+    chiplet = project_root() / "ontology" / "chiplet.ttl"
+    ours = project(ChipletKG(data=(chiplet, empties / "ours.ttl"), builtin=False, reason=False))
+    rows = whatif(ours, ["https://example.org/empty/Alone"])
+    assert not [r for r in rows if r["section_code"] in ("cut", "weakened", "blocked")]
+    assert "'Alone' has no relation to another entity" in capsys.readouterr().err

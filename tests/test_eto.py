@@ -19,18 +19,16 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from chiplet_kg import CKG, CKGD, ChipletKG
 from chiplet_kg.errors import InputError, UsageError
-from chiplet_kg.eto import DATASET, LICENSE, import_eto, provision_iri, read_eto
+from chiplet_kg.eto import DATASET, LICENSE, eto_graph, import_eto, provision_iri, read_eto
+from chiplet_kg.eto.names import ZH_NAMES, zh_name
 from chiplet_kg.namespace import ETO, PREFIXES
 from chiplet_kg.validation import run_checks, validate
 
 from .conftest import DATA, ROOT
+from .eto_copy import ETO_DIR, needs_copy
 
 GOOD = DATA / "eto" / "good"
 BAD = sorted(p for p in (DATA / "eto" / "bad").iterdir() if p.is_dir())
-ETO_DIR = Path(os.environ.get("CHIPLET_KG_ETO_DIR") or ROOT.parent / "shared" / "data" / "eto-chip-explorer")
-NO_COPY = (f"the ETO Chip Explorer dataset is not at {ETO_DIR} (CC BY-NC 4.0, so the project does not ship it): "
-           "download its data/ folder and set CHIPLET_KG_ETO_DIR to run these tests")
-needs_copy = pytest.mark.skipif(not (ETO_DIR / "provision.csv").is_file(), reason=NO_COPY)
 
 # policy → bottleneck → dependency → (link) → ETO item → provision record with share → provider → country
 TRACE = """
@@ -122,24 +120,30 @@ def test_firm_and_country_levels_are_kept_apart(fixture_import):
         assert (p, RDF.type, CKG.Firm) in g
     for _, c in g.subject_objects(CKG.suppliedFrom):
         assert (c, RDF.type, CKG.CountryOrRegion) in g or (c, RDF.type, CKG.CountryGroup) in g
+    # unnamed providers keep their records (and shares) but are no supplier
+    assert {g.value(r, CKG.provider) for r in g.subjects(CKG.providedItem, ETO["N3"])} >= {ETO["P370"], ETO["P5"]}
+    assert not set(g.subjects(None, ETO["P370"])) - set(g.subjects(CKG.provider, ETO["P370"])) - \
+        set(g.subjects(OWL.annotatedTarget, None))
     # a whole stage provided by a country, and by a group of countries
     assert (ETO["S3"], CKG.suppliedFrom, ETO["P2"]) in g
     assert (ETO["S2"], CKG.suppliedFrom, ETO["P312"]) in g
 
 
 def test_providers_become_firms_countries_and_groups(fixture_import):
-    """ISO codes make countries, EUR and 'Various countries' groups; firms are based in their country."""
+    """ISO codes make countries, EUR a group; 'Various companies' and 'Various countries' are aggregates of unnamed
+    providers (ckg:AggregateProvider), neither firms nor countries; firms are based in their country."""
     g, result, _ = fixture_import
     assert g.value(ETO["P1"], CKG.isoAlpha3) == Literal("USA")
     assert (ETO["P1"], RDF.type, CKG.CountryOrRegion) in g
-    for group in ("P5", "P312"):
-        assert (ETO[group], RDF.type, CKG.CountryGroup) in g and g.value(ETO[group], CKG.isoAlpha3) is None
-    assert set(g.subjects(RDF.type, CKG.Firm)) == {ETO["P88"], ETO["P50"], ETO["P10"], ETO["P370"]}
+    assert (ETO["P312"], RDF.type, CKG.CountryGroup) in g and g.value(ETO["P312"], CKG.isoAlpha3) is None
+    assert set(g.subjects(RDF.type, CKG.Firm)) == {ETO["P88"], ETO["P50"], ETO["P10"]}
+    assert set(g.subjects(RDF.type, CKG.AggregateProvider)) == {ETO["P5"], ETO["P370"]}
+    for aggregate in ("P5", "P370"):
+        assert set(g.objects(ETO[aggregate], RDF.type)) == {CKG.AggregateProvider}
+        assert g.value(ETO[aggregate], CKG.basedIn) is None and g.value(ETO[aggregate], SKOS.note) is not None
     assert g.value(ETO["P88"], CKG.basedIn) == ETO["P45"]
     assert g.value(ETO["P10"], CKG.basedIn) == ETO["P1"]
-    # based in a group of countries: no ckg:basedIn (its range is one country), a note instead
-    assert g.value(ETO["P370"], CKG.basedIn) is None and g.value(ETO["P370"], SKOS.note) is not None
-    assert (result.firms, result.countries, result.country_groups) == (4, 3, 2)
+    assert (result.firms, result.countries, result.country_groups, result.aggregates) == (3, 3, 1, 2)
 
 
 def test_inputs_get_their_kind_stage_and_sequence(fixture_import):
@@ -176,7 +180,8 @@ def test_every_fact_cites_the_dataset_version(fixture_import):
               for a in g.subjects(RDF.type, OWL.Axiom)}
     relations = [t for p in (CKG.suppliedBy, CKG.suppliedFrom, CKG.basedIn, CKG.goesInto, CKG.isTypeOf, CKG.inStage)
                  for t in g.triples((None, p, None))]
-    assert len(relations) == 12 + 3 + 6 + 1 + 2  # provision rows, firms with a country, goesInto, isTypeOf, inStage
+    # provision rows but the two of unnamed providers, firms with a country, goesInto, isTypeOf, inStage
+    assert len(relations) == 10 + 3 + 6 + 1 + 2
     for triple in relations:
         ax = axioms[triple]
         assert g.value(ax, DCTERMS.source) == src
@@ -194,6 +199,26 @@ def test_evidence_names_the_row(fixture_import):
     assert str(g.value(ax, CKG.evidence)) == "ETO provision row: provider P1, input N31, share not given, year 2019"
 
 
+def test_fixture_ids_are_covered_by_the_name_table_or_counted(fixture_import, kg):
+    """Every fixture id gets a Chinese name (our graph's, the table's, an ISO country's) or is counted as falling
+    back; the table applies only to the name it was written for (the fixture's made-up N3 is not FPGAs)."""
+    g, result, _ = fixture_import
+    data = read_eto(GOOD)
+    names = {**{i: x.name for i, x in data.inputs.items()}, **{i: x.name for i, x in data.stages.items()},
+             **{i: x.name for i, x in data.providers.items()}}
+    fallback = {str(g.value(n, CKG.etoId)) for n in g.subjects(CKG.etoId, None)
+                if any("ETO 英文名" in str(v) for v in g.objects(n, RDFS.label))}
+    assert set(result.untranslated) == fallback and len(result.untranslated) == len(fallback)
+    ours = {str(o)[len(str(ETO)):] for _, o in kg.graph.subject_objects(SKOS.exactMatch) if str(o).startswith(str(ETO))}
+    countries = {i for i, p in data.providers.items() if data.country_code(p)}
+    assert fallback == {i for i in names if zh_name(i, names[i]) is None} - ours - countries
+    assert fallback and not fallback & {"P5", "P370", "P312"}
+    assert "Chinese names: " + str(len(fallback)) + " entities" in result.summary()
+    data.inputs["N3"].name = "FPGAs"
+    relabelled = eto_graph(data)
+    assert Literal("现场可编程门阵列（FPGA）", lang="zh") in set(relabelled.objects(ETO["N3"], RDFS.label))
+
+
 def test_labels_are_bilingual_unambiguous_and_marked(fixture_import, kg):
     """Each imported entity has @en and @zh labels; a @zh label that is only the English name says so;
     one linked to our graph by skos:exactMatch reuses our Chinese name; no label names two entities."""
@@ -203,8 +228,11 @@ def test_labels_are_bilingual_unambiguous_and_marked(fixture_import, kg):
         en = [str(v) for v in g.objects(node, RDFS.label) if v.language == "en"]
         zh = [str(v) for v in g.objects(node, RDFS.label) if v.language == "zh"]
         assert len(en) == 1 and len(zh) == 1, node
+        eto_id = str(g.value(node, CKG.etoId))
         if node in ours:
             assert zh[0].startswith(kg.label(ours[node], "zh")), (node, zh)
+        elif eto_id in ("P5", "P370", "P312"):  # the name table's, written for these names
+            assert zh[0] == ZH_NAMES[eto_id][1], (node, zh)
         elif g.value(node, CKG.isoAlpha3) is None:
             assert zh[0] == en[0].removesuffix(" (ETO)") + "（ETO 英文名）", (node, zh)
     # P88 is linked to ckgd:ASML in graph_data/eto_links.ttl, so its Chinese label is ASML's
@@ -356,11 +384,43 @@ def test_real_import_has_every_item_provider_and_row(real_import):
                                                     CKG.DesignResource, CKG.FinalProduct) for s in g.subjects(RDF.type, cls)}
     assert items == inputs and result.inputs == len(_csv("inputs.csv"))
     who = {str(g.value(s, CKG.etoId))
-           for cls in (CKG.Firm, CKG.CountryOrRegion, CKG.CountryGroup) for s in g.subjects(RDF.type, cls)}
+           for cls in (CKG.Firm, CKG.CountryOrRegion, CKG.CountryGroup, CKG.AggregateProvider)
+           for s in g.subjects(RDF.type, cls)}
     assert who == providers and result.provider_rows == len(_csv("providers.csv"))
     assert len(set(g.subjects(CKG.provider, None))) == len(rows) == result.provision
     organisations = {p["provider_id"] for p in _csv("providers.csv") if p["provider_type"] == "organization"}
     assert len(set(g.subjects(RDF.type, CKG.FirmProvision))) == sum(r["provider_id"] in organisations for r in rows)
+
+
+@needs_copy
+def test_real_aggregates_are_typed_as_such_and_supply_nothing(real_import):
+    """'Various companies' (P370) and 'Various countries' (P5) are ckg:AggregateProvider only, and no direct supply
+    relation names them; their 134 rows keep their shares."""
+    g, result, _ = real_import
+    assert set(g.subjects(RDF.type, CKG.AggregateProvider)) == {ETO["P370"], ETO["P5"]} and result.aggregates == 2
+    for node in (ETO["P370"], ETO["P5"]):
+        assert set(g.objects(node, RDF.type)) == {CKG.AggregateProvider}
+        assert (None, CKG.suppliedBy, node) not in g and (None, CKG.suppliedFrom, node) not in g
+    rows = [r for r in _csv("provision.csv") if r["provider_id"] in ("P370", "P5")]
+    assert len(rows) == len([s for a in (ETO["P370"], ETO["P5"]) for s in g.subjects(CKG.provider, a)]) == 134
+
+
+@needs_copy
+def test_real_every_input_and_stage_has_a_chinese_name(real_import):
+    """Every input and stage id of the real copy has a name in the table, written for the name the copy gives it,
+    and the import labels it with that name (or with our graph's, for the linked ones); none falls back."""
+    g, result, _ = real_import
+    named = [(r["input_id"], r["input_name"]) for r in _csv("inputs.csv")] + \
+        [(r["stage_id"], r["stage_name"]) for r in _csv("stages.csv")]
+    assert [i for i, name in named if zh_name(i, name) is None] == []
+    assert [i for i in result.untranslated if not i.startswith("P")] == []
+    for i, _ in named:
+        zh = [str(v) for v in g.objects(ETO[i], RDFS.label) if v.language == "zh"]
+        assert len(zh) == 1 and "ETO 英文名" not in zh[0], (i, zh)
+    # the major firms too: the providers with the most rows
+    firms = [r["provider_id"] for r in _csv("provision.csv")]
+    top = sorted(set(firms), key=lambda p: -firms.count(p))[:15]
+    assert [p for p in top if p in result.untranslated] == []
 
 
 @needs_copy

@@ -26,7 +26,7 @@ from chiplet_kg.views import render_view
 from chiplet_kg.views.report import policy_trace_rows, report_html
 
 from .conftest import DATA, ROOT
-from .test_eto import ETO_DIR, needs_copy  # where the real copy is, and the skip when it is absent
+from .eto_copy import ETO_DIR, needs_copy
 
 SHARES = DATA / "eto" / "shares"
 
@@ -297,6 +297,99 @@ def test_report_and_views_show_shares_as_text(g):
     assert "at risk (the removed providers held at least the threshold)" in whatif_page
 
 
+# ---------------------------------------------------------------- unnamed providers (aggregates)
+
+
+def test_concentration_counts_named_providers_and_reports_unnamed_beside(g):
+    """Sanders (N504): firm level Boxmaker 60, Cratefirm unknown, "Various companies" 25 → HHI 60² = 3,600 over the
+    named providers, 25 % unnamed beside it; country level USA 60, China 15, "Various countries" 25 → 60² + 15² =
+    3,825. Milling tools (N503), held 100 % by unnamed providers, has no index (it was 10,000) and no top provider."""
+    rows = concentration(g)
+    firm, country = conc(rows, "N504", "firm"), conc(rows, "N504", "country")
+    assert (firm["hhi"], firm["top_provider"], firm["top_share"], firm["unnamed_share"], firm["known_total"]) == \
+        (3600.0, "Boxmaker", 60.0, 25.0, 85.0)
+    assert (firm["providers_known"], firm["providers_unknown"]) == (1, 1)
+    assert (country["hhi"], country["unnamed_share"], country["known_total"], country["providers_known"]) == \
+        (3825.0, 25.0, 100.0, 2)
+    assert "Various companies" in firm["note"] and "named providers only" in firm["note"]
+    for level in ("firm", "country"):
+        milling = conc(rows, "N503", level)
+        assert (milling["hhi"], milling["top_provider"], milling["unnamed_share"]) == ("", "", 100.0)
+        assert "no named provider" in milling["note"]
+    assert not {r["top_provider"] for r in rows} & {"Various companies", "Various countries"}
+    # levels without an index still come last
+    assert [r["hhi"] == "" for r in rows] == sorted(r["hhi"] == "" for r in rows)
+
+
+def test_aggregate_is_never_a_chokepoint_nor_makes_one(g):
+    """No chokepoint row names an aggregate, and an item held by unnamed providers is not single-source."""
+    from chiplet_kg.analyze.chokepoints import chokepoints
+
+    rows = chokepoints(g)
+    assert not {r["id"] for r in rows} & {"eto:P370", "eto:P5"}
+    assert not [r for r in rows if "Various" in r["concentration"] or "Various" in r["why"]]
+    assert not [r for r in rows if r["id"] in ("eto:N503", "eto:N504") and r["concentration"]]
+
+
+def test_whatif_neither_removes_nor_counts_the_aggregate(g):
+    """Removing the USA and China takes every named provider of Sanders (N504), but the unnamed 25 % stays at both
+    levels: at risk, never blocked; the aggregate is not removed, not lost and not counted among the providers."""
+    res = simulate(g, [E + "P1", E + "P2"], threshold=50)
+    assert not {E + "P370", E + "P5"} & set(res.removed)
+    assert res.status[E + "N504"] == "at-risk"
+    losses = {loss.level: loss for loss in res.losses[E + "N504"]}
+    assert (losses["firm"].lost, losses["firm"].status, losses["firm"].providers) == (60.0, "at-risk", 2)
+    assert (losses["country"].lost, losses["country"].status, losses["country"].providers) == (75.0, "at-risk", 2)
+    assert all(r["provider"] not in (E + "P370", E + "P5") for loss in losses.values() for r in loss.removed)
+    rows = rows_of(whatif(g, [E + "P1", E + "P2"], threshold=50), "risk", "N504")
+    assert len(rows) == 2 and all("unnamed providers hold 25 % and stay" in r["why"] for r in rows)
+    # before: the known shares, unnamed included (firm 60 + 25, country 60 + 15 + 25); after: what stays
+    assert {(r["level"], r["before"], r["after"]) for r in rows} == {("firm", 85.0, 25.0), ("country", 100.0, 25.0)}
+    assert E + "N503" not in res.cut and E + "N503" not in res.weakened
+
+
+@pytest.mark.parametrize("node", ["P370", "P5"])
+def test_whatif_refuses_to_remove_an_aggregate(g, node):
+    with pytest.raises(UsageError, match="not one entity that can be cut off"):
+        simulate(g, [E + node])
+
+
+AGGREGATE = """\
+@prefix ckg: <https://w3id.org/chiplet-kg/ontology/> .
+@prefix ex: <https://example.org/agg/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:Home a ckg:CountryOrRegion ; rdfs:label "Home"@en .
+ex:Maker a ckg:Firm ; rdfs:label "Maker"@en ; ckg:basedIn ex:Home .
+ex:Others a ckg:AggregateProvider ; rdfs:label "Other makers"@en .
+ex:Tech a ckg:Technology ; rdfs:label "Tech"@en ; ckg:dependsOn ex:Item .
+ex:Item a ckg:Material ; rdfs:label "Item"@en ; ckg:suppliedBy ex:Maker , ex:Others .
+"""
+
+
+def test_user_declared_aggregate_is_read_the_same_way(tmp_path):
+    """An aggregate in the user's own data (typed ckg:AggregateProvider, no shares): the item it supplies with one
+    firm is not single-source or single-country, losing that firm puts it at risk but does not block it, and the
+    aggregate cannot be removed."""
+    from chiplet_kg.analyze.chokepoints import chokepoints
+
+    path = tmp_path / "agg.ttl"
+    path.write_text(AGGREGATE, encoding="utf-8")
+    ag = project(ChipletKG(data=(ROOT / "ontology" / "chiplet.ttl", ROOT / "ontology" / "eto.ttl", path),
+                           builtin=False))
+    ex = "https://example.org/agg/"
+    rows = {r["entity"]: r for r in chokepoints(ag)}
+    assert rows["Item"]["concentration"] == "" and "Other makers" not in rows
+    assert rows.get("Maker", {}).get("concentration", "") == ""
+    assert rows.get("Home", {}).get("concentration", "") == ""
+    for removed in ("Maker", "Home"):  # every named supplier gone: at risk, never blocked
+        res = simulate(ag, [ex + removed])
+        assert res.status[ex + "Item"] == res.status[ex + "Tech"] == "at-risk"
+    (row,) = rows_of(whatif(ag, [ex + "Maker"]), "risk", ex + "Item")
+    assert "unnamed providers (an aggregate) also supply it" in row["why"] and "Other makers" not in row["why"]
+    with pytest.raises(UsageError, match="not one entity that can be cut off"):
+        simulate(ag, [ex + "Others"])
+
+
 # ---------------------------------------------------------------- the command line
 
 
@@ -323,6 +416,12 @@ def test_cli_whatif_unknown_entity_lists_close_matches(imported):
     result = CliRunner().invoke(cli, ["analyze", "whatif", "--remove", "Boxmakr", "--data", str(imported)])
     assert result.exit_code == 2
     assert "no entity named 'Boxmakr'" in result.output and "did you mean" in result.output and "Boxmaker" in result.output
+
+
+def test_cli_whatif_refuses_an_aggregate_clearly(imported):
+    result = CliRunner().invoke(cli, ["analyze", "whatif", "--remove", "Various companies", "--data", str(imported)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "not one entity that can be cut off" in result.output
 
 
 def test_cli_chokepoints_by_concentration(imported):
@@ -409,3 +508,21 @@ def test_real_country_sums_stay_within_rounding(real):
     _, g = real
     totals = [r["known_total"] for r in concentration(g) if r["known_total"] != ""]
     assert totals and max(totals) <= 102.0
+
+
+@needs_copy
+def test_real_aggregates_are_not_concentration(real):
+    """Ion milling tools (N52), held 100 % by "Various companies" and "Various countries", is no longer at HHI 10,000,
+    and no aggregate is a top provider or a chokepoint."""
+    from chiplet_kg.analyze.chokepoints import chokepoints
+
+    _, g = real
+    rows = concentration(g)
+    for level in ("firm", "country"):
+        milling = conc(rows, "N52", level)
+        assert milling["hhi"] == "" and milling["unnamed_share"] == 100.0
+    assert not {r["top_provider"] for r in rows} & {"Various companies", "Various countries"}
+    assert not [r for r in rows if r["hhi"] == 10000.0 and r["unnamed_share"] != ""]
+    points = chokepoints(g)
+    assert not {r["id"] for r in points} & {"eto:P370", "eto:P5"}
+    assert not [r for r in points if "Various" in r["concentration"]]

@@ -7,7 +7,7 @@ from collections import defaultdict, deque
 
 from ..network import class_label, has_kind, node_label
 
-__all__ = ["Model", "NEEDS", "PARTS", "GOES_INTO_INVERSE", "t", "join"]
+__all__ = ["Model", "NEEDS", "PARTS", "GOES_INTO_INVERSE", "AGGREGATE", "t", "join"]
 
 #: ``v goesInto u`` read backwards: u needs v (ETO's sequence: lithography tools go into photolithography).
 GOES_INTO_INVERSE = "^ckg:goesInto"
@@ -34,6 +34,8 @@ CHALLENGE = "ckg:Challenge"
 GOAL = "ckg:RoadmapGoal"
 DOMAIN = "ckg:ApplicationDomain"
 TECH_APPLICATION = "ckg:TechnologyApplication"
+#: Unnamed providers taken together (ETO's "Various companies"): never a supplier of their own (see Model.dispersed).
+AGGREGATE = "ckg:AggregateProvider"
 
 
 def t(lang: str, en: str, zh: str) -> str:
@@ -188,8 +190,28 @@ class Model:
 
     # -------------------------------------------------------------- supply
 
+    def is_aggregate(self, node: str) -> bool:
+        """Whether ``node`` stands for many unnamed providers (``ckg:AggregateProvider``), whatever else a reasoner
+        infers it to be (``ckg:suppliedBy`` makes it an organisation)."""
+        return self.is_(node, AGGREGATE)
+
     def direct_suppliers(self, item: str) -> set[str]:
-        return set(self.out[SUPPLIED_BY].get(item, ()))
+        """The named suppliers of ``item`` (an aggregate of unnamed providers is none: see :meth:`dispersed`)."""
+        return {o for o in self.out[SUPPLIED_BY].get(item, ()) if not self.is_aggregate(o)}
+
+    def dispersed(self, item: str) -> bool:
+        """Whether part of ``item`` comes from providers the data does not name: an aggregate supplies it
+        (``ckg:suppliedBy``) or holds a share of it that is not 0 (a provision record, share known or unknown).
+
+        Such an item is never single-source or supplied from one country only, and never loses all of its supply
+        with its named providers.
+        """
+        memo = self.__dict__.setdefault("_dispersed", {})
+        known = memo.get(item)
+        if known is None:
+            known = memo[item] = any(self.is_aggregate(o) for o in self.out[SUPPLIED_BY].get(item, ())) or any(
+                self.is_aggregate(r["provider"]) and r["share"] != 0 for r in self.provisions.get(item, ()))
+        return known
 
     def suppliers(self, item: str) -> tuple[set[str], list[str]]:
         """The suppliers of ``item`` and, when it has none of its own, those of its nearest kinds-of.
@@ -204,7 +226,7 @@ class Model:
         the item has suppliers of its own).
         """
         own = self.direct_suppliers(item)
-        if own:
+        if own or self.dispersed(item):  # unnamed providers are its own suppliers too: no kind-of stands in
             return own, []
         level = set(self.out[IS_TYPE_OF].get(item, ()))
         seen = set(level)
@@ -218,7 +240,7 @@ class Model:
         return set(), []
 
     def countries(self, org: str) -> list[str]:
-        return self.succ(org, BASED_IN)
+        return [c for c in self.succ(org, BASED_IN) if not self.is_aggregate(c)]
 
     def supply_edges(self, item: str, orgs) -> list[tuple[str, str, str]]:
         """The ``suppliedBy`` edges (on the item or what it is a kind of) that name ``orgs`` as its suppliers."""

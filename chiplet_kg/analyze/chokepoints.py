@@ -179,9 +179,15 @@ def chokepoints(g, *, lang: str = "en", limit: int | None = None) -> list[dict]:
         for c in m.countries(org):
             countries.setdefault(c, set()).update(served[org])
 
+    def unnamed(item) -> bool:
+        """Unnamed providers hold part of the item, or of the kind-of whose suppliers stand in for its own."""
+        return m.dispersed(item) or any(m.dispersed(s) for s in suppliers[item][1])
+
     def item_concentration(item) -> tuple[str, list[str]]:
         orgs, inherited = suppliers[item]
-        if not orgs:
+        # Unnamed providers (an aggregate such as ETO's "Various companies") hold part of a dispersed item: it has
+        # more suppliers than the named ones, in places the data does not say.
+        if not orgs or unnamed(item):
             return "", []
         where = {c for o in orgs for c in m.countries(o)}
         named = join(m.labels(orgs, lang), lang)
@@ -194,13 +200,13 @@ def chokepoints(g, *, lang: str = "en", limit: int | None = None) -> list[dict]:
         return "", []
 
     def sole_items(org) -> list[str]:
-        return sorted(i for i in served.get(org, ()) if suppliers[i][0] == {org})
+        return sorted(i for i in served.get(org, ()) if suppliers[i][0] == {org} and not unnamed(i))
 
     def only_country_items(country) -> list[str]:
         out = []
         for item in countries.get(country, ()):
             orgs = suppliers[item][0]
-            if orgs and all(m.countries(o) for o in orgs) and {c for o in orgs for c in m.countries(o)} == {country}:
+            if orgs and not unnamed(item) and all(m.countries(o) for o in orgs) and {c for o in orgs for c in m.countries(o)} == {country}:
                 out.append(item)
         return sorted(out)
 
@@ -265,4 +271,9 @@ def chokepoints(g, *, lang: str = "en", limit: int | None = None) -> list[dict]:
         row["rank"] = rank
         del row["_score"]
     rows = [{k: row[k] for k in CHOKEPOINT_COLUMNS} for row in rows]
+    if not rows:
+        from ..diagnose import warn_if_empty
+
+        warn_if_empty(g, rows, what="analyze chokepoints", classes=(ITEM,),
+                      relations=(SUPPLIED_BY, "ckg:dependsOn", "ckg:usesTechnology", "ckg:goesInto"))
     return rows[:limit] if limit else rows

@@ -110,4 +110,10 @@ def paths(g, source: str, target: str, *, max_len: int = 4, limit: int = 20, dir
                 "predicate": pred, "from_id": g.nodes[at].get("qname", at), "to_id": g.nodes[nxt].get("qname", nxt),
             })
             at = nxt
+    if not rows:
+        from ..diagnose import warn_if_empty
+
+        for node in (source, target):  # an end with no relation at all explains why there is no path
+            if warn_if_empty(g, rows, what="analyze paths", focus=node):
+                break
     return rows

@@ -19,16 +19,31 @@ _EPS = 1e-9
 _ROUNDING = 0.5
 
 CONCENTRATION_COLUMNS = ["rank", "id", "entity", "class", "level", "hhi", "top_provider", "top_share", "year",
-                         "known_total", "providers_known", "providers_unknown", "note", "source"]
+                         "unnamed_share", "known_total", "providers_known", "providers_unknown", "note", "source"]
 
 
 @dataclass
 class LevelShares:
-    """One item's providers at one level: each provider's latest record (share None: unknown, never 0)."""
+    """One item's providers at one level: each provider's latest record (share None: unknown, never 0).
+
+    ``records`` holds the named providers; ``aggregates`` the rows for unnamed providers taken together
+    (``ckg:AggregateProvider``, ETO's "Various companies"), whose share is spread over several of them.
+    """
 
     item: str
     level: str
     records: dict[str, dict] = field(default_factory=dict)   # provider → record
+    aggregates: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def unnamed(self) -> float:
+        """The known share held by unnamed providers, in per cent."""
+        return sum(r["share"] for r in self.aggregates.values() if r["share"] is not None)
+
+    @property
+    def dispersed(self) -> bool:
+        """Whether unnamed providers hold part of this level (a known share above 0, or an unknown one)."""
+        return any(r["share"] is None or r["share"] > 0 for r in self.aggregates.values())
 
     @property
     def known(self) -> dict[str, float]:
@@ -48,13 +63,15 @@ class LevelShares:
 
 
 def item_levels(m: Model, item: str) -> dict[str, LevelShares]:
-    """The provision records of ``item`` by level (``firm`` / ``country``), the latest record per provider."""
+    """The provision records of ``item`` by level (``firm`` / ``country``), the latest record per provider; those of
+    unnamed providers (``ckg:AggregateProvider``) apart, in ``aggregates``."""
     levels: dict[str, LevelShares] = {}
     for record in m.provisions.get(item, ()):
         level = levels.setdefault(record["level"], LevelShares(item, record["level"]))
-        known = level.records.get(record["provider"])
+        table = level.aggregates if m.is_aggregate(record["provider"]) else level.records
+        known = table.get(record["provider"])
         if known is None or (record["year"] or 0) > (known["year"] or 0):
-            level.records[record["provider"]] = record
+            table[record["provider"]] = record
     return {lv: levels[lv] for lv in LEVELS if lv in levels}
 
 
@@ -76,6 +93,8 @@ class LevelLoss:
     unknown_removed: int
     total: float                         # the known shares at this level, added up (unclamped)
     clamped: bool
+    unnamed: float = 0.0                 # the known share of unnamed providers (they stay)
+    dispersed: bool = False              # unnamed providers hold part of this level
 
 
 def level_loss(shares: LevelShares, gone: set[str], threshold: float) -> LevelLoss | None:
@@ -86,13 +105,15 @@ def level_loss(shares: LevelShares, gone: set[str], threshold: float) -> LevelLo
     to 99.9 or 100.1) or some of the removed shares are unknown (they may hold the rest). When every listed
     provider goes but the known shares cover less (90 %: the rest comes from providers the data does not
     name), the level loses what they held. Without any known share the level counts providers: blocked when
-    all go. At risk: they held at least ``threshold`` per cent; otherwise weakened.
+    all go. At risk: they held at least ``threshold`` per cent; otherwise weakened. Unnamed providers
+    (``shares.aggregates``) are never removed and never counted as providers; while they hold part of the level
+    it is never blocked by removing every named provider (their share stays).
     """
     hit = [r for p, r in shares.records.items() if p in gone]
     if not hit:
         return None
     known = shares.known
-    everyone = len(hit) == len(shares.records)
+    everyone = len(hit) == len(shares.records) and not shares.dispersed
     if known:
         raw = sum(r["share"] for r in hit if r["share"] is not None)
         lost, rule = min(raw, 100.0), "shares"
@@ -110,7 +131,7 @@ def level_loss(shares: LevelShares, gone: set[str], threshold: float) -> LevelLo
         status = "weakened"
     hit.sort(key=lambda r: (-(r["share"] if r["share"] is not None else -1.0), r["provider"]))
     return LevelLoss(shares.level, rule, lost, status, hit, len(shares.records),
-                     sum(r["share"] is None for r in hit), shares.total, clamped)
+                     sum(r["share"] is None for r in hit), shares.total, clamped, shares.unnamed, shares.dispersed)
 
 
 def _level_name(level: str, lang: str) -> str:
@@ -154,7 +175,9 @@ def _measured(m: Model, node: str, lang: str) -> str:
     text = top_share_text(m, node, lang)
     if text or node not in m.provisions:
         return text
-    n = len({r["provider"] for r in m.provisions[node]})
+    n = len({r["provider"] for r in m.provisions[node] if not m.is_aggregate(r["provider"])})
+    if not n:
+        return t(lang, "unnamed providers only", "仅有未列名供应方")
     return t(lang, f"{n} provider(s), share unknown", f"{n} 家供应方，份额未知")
 
 
@@ -170,11 +193,20 @@ def concentration(g, *, level: str | None = None, lang: str = "en", limit: int |
     """Supply-chain items ranked by how concentrated their measured provider shares are.
 
     Per item and level (firm-level and country-level records are never mixed): the Herfindahl–Hirschman index
-    over the known shares in per cent (HHI = Σ sᵢ², from 0 to 10,000; a sole provider with 100 % gives 10,000),
-    the top provider and its share, the known shares added up, and how many providers have a known or an unknown
-    share. Unknown shares are left out of the index, never counted as 0; a level whose known shares add up to
-    less than 100 % says so (the index is then a lower bound), and one that adds up to more (rounding in the
-    source) is computed as given and says so too.
+    over the known shares of the named providers in per cent (HHI = Σ sᵢ², from 0 to 10,000; a sole provider with
+    100 % gives 10,000), the top named provider and its share, the share held by unnamed providers together
+    (``unnamed_share``: ETO's "Various companies", ``ckg:AggregateProvider``), the known shares added up, and how
+    many named providers have a known or an unknown share. Unknown shares are left out of the index, never
+    counted as 0; a level whose known shares add up to less than 100 % says so (the index is then a lower
+    bound), and one that adds up to more (rounding in the source) is computed as given and says so too.
+
+    Why unnamed providers are left out of the index and reported beside it, rather than bounding the index: their
+    share is spread over several providers whose number and sizes are unknown, so it adds between almost 0 (many
+    small firms) and almost its square (one dominant firm, which is what the row says is not the case) to the
+    index. The upper bound is the very reading the aggregate contradicts (an item held 100 % by "various
+    companies" would be at 10,000, the most concentrated of all); the named-provider index is what the data
+    shows, and the unnamed share beside it says how much of the market lies outside it. A level with no named
+    provider has no index (empty) and ranks with the levels whose shares are unknown.
 
     Parameters
     ----------
@@ -186,8 +218,8 @@ def concentration(g, *, level: str | None = None, lang: str = "en", limit: int |
     Returns
     -------
     list of dict
-        Rows with the keys in ``CONCENTRATION_COLUMNS``, the most concentrated first (levels with no known
-        share last, by how many providers they have).
+        Rows with the keys in ``CONCENTRATION_COLUMNS``, the most concentrated first (levels without an index
+        last, by how many named providers they have).
     """
     if level not in (None, *LEVELS):
         from ..errors import UsageError
@@ -204,10 +236,25 @@ def concentration(g, *, level: str | None = None, lang: str = "en", limit: int |
             known = shares.known
             hhi = sum(s * s for s in known.values()) if known else None
             top = max(known, key=lambda p: (known[p], p)) if known else None
-            total = shares.total
+            unnamed = shares.unnamed
+            total = shares.total + unnamed
             notes = []
+            if shares.aggregates:
+                who = join(m.labels(shares.aggregates, lang), lang)
+                if any(r["share"] is None for r in shares.aggregates.values()):
+                    notes.append(t(lang, f"unnamed providers ({who}) hold an unknown share, left out of the index",
+                                   f"未列名供应方（{who}）份额未知，不计入指数"))
+                elif unnamed > 0:
+                    notes.append(t(lang, f"{unnamed:.4g} % held by unnamed providers ({who}), spread over several: "
+                                         "left out of the index, which counts named providers only",
+                                   f"未列名供应方（{who}）合计占 {unnamed:.4g}%，分散于多家：不计入指数，指数仅计具名供应方"))
             if not known:
-                notes.append(t(lang, "no share known", "份额均未知"))
+                if not shares.records:
+                    notes.append(t(lang, "no named provider", "无具名供应方"))
+                elif shares.aggregates:
+                    notes.append(t(lang, "no named provider's share known", "具名供应方份额均未知"))
+                else:
+                    notes.append(t(lang, "no share known", "份额均未知"))
             elif total > 100.0 + _EPS:
                 notes.append(t(lang, f"known shares add up to {total:.4g} % (rounding in the source)",
                                f"已知份额合计 {total:.4g}%（来源四舍五入）"))
@@ -218,7 +265,8 @@ def concentration(g, *, level: str | None = None, lang: str = "en", limit: int |
                 notes.append(t(lang, f"share unknown for {join(m.labels(shares.unknown, lang), lang)}",
                                f"份额未知：{join(m.labels(shares.unknown, lang), lang)}"))
             record = shares.records[top] if top else None
-            sources = sorted({r["source"] for r in shares.records.values() if r["source"]})
+            sources = sorted({r["source"] for r in (*shares.records.values(), *shares.aggregates.values())
+                              if r["source"]})
             rows.append({
                 "id": m.qname(item), "entity": m.label(item, lang), "class": m.cls(item, lang),
                 "level": _level_name(lv, lang), "level_code": lv,
@@ -226,7 +274,8 @@ def concentration(g, *, level: str | None = None, lang: str = "en", limit: int |
                 "top_provider": m.label(top, lang) if top else "",
                 "top_share": record["share"] if record else "",
                 "year": record["year"] if record and record["year"] else "",
-                "known_total": round(total, 2) if known else "",
+                "unnamed_share": round(unnamed, 2) if shares.aggregates and unnamed > 0 else "",
+                "known_total": round(total, 2) if known or unnamed else "",
                 "providers_known": len(known), "providers_unknown": len(shares.unknown),
                 "note": t(lang, "; ", "；").join(notes), "source": "; ".join(sources),
                 "_key": (hhi is None, -(hhi or 0.0), -len(shares.records), m.label(item, lang).casefold(), lv),
@@ -235,6 +284,11 @@ def concentration(g, *, level: str | None = None, lang: str = "en", limit: int |
     for rank, row in enumerate(rows, 1):
         row["rank"] = rank
     rows = [{**{k: row[k] for k in CONCENTRATION_COLUMNS}, "level_code": row["level_code"]} for row in rows]
+    if not rows:
+        from ..diagnose import warn_if_empty
+
+        warn_if_empty(g, rows, what="analyze chokepoints --by concentration", classes=(ITEM,),
+                      relations=("ckg:provider",))
     return rows[:limit] if limit else rows
 
 

@@ -62,6 +62,8 @@ class WhatIf:
 
 
 def _removable(m: Model, node: str) -> bool:
+    if m.is_aggregate(node):
+        return False
     return m.is_(node, COUNTRY) or m.is_(node, ORGANISATION) or m.is_(node, ITEM) or is_country_like(m, node)
 
 
@@ -112,10 +114,15 @@ def simulate(g, remove, *, threshold: float = 100.0) -> WhatIf:
     those technologies are affected; policies that address a cut or blocked item (directly, through what it is
     a kind of, or through a challenge that concerns it) are listed.
 
+    Unnamed providers taken together (``ckg:AggregateProvider``, ETO's "Various companies") are never removed and
+    never counted as a supplier: an item they hold part of loses at most what its named providers held, so it is
+    at risk, never blocked, when every named provider goes.
+
     Raises
     ------
     UsageError
-        A node is not in the projection, or is not a country, an organisation or a supply-chain item.
+        A node is not in the projection, is an aggregate of unnamed providers, or is not a country, an
+        organisation or a supply-chain item.
     """
     m = Model.of(g)
     if not 0 < threshold <= 100:
@@ -125,6 +132,10 @@ def simulate(g, remove, *, threshold: float = 100.0) -> WhatIf:
     for node in remove:
         if node not in g:
             raise UsageError(f"'{node}' is not an entity of the graph")
+        if m.is_aggregate(node):
+            raise UsageError(f"{m.label(node)} ({m.qname(node)}) stands for providers the data does not name "
+                             "(ckg:AggregateProvider): its share is spread over several of them, so it is not one "
+                             "entity that can be cut off; remove named firms, countries or items instead")
         if not _removable(m, node):
             raise UsageError(f"what-if removes countries, organisations or supply-chain items; "
                              f"{m.label(node)} ({m.qname(node)}) is of the class '{m.cls(node)}'")
@@ -187,7 +198,7 @@ def simulate(g, remove, *, threshold: float = 100.0) -> WhatIf:
             result.status[item] = "blocked"
         elif suppliers and lost:
             share = 100.0 * len(lost) / len(suppliers)
-            if lost == suppliers:
+            if lost == suppliers and not m.dispersed(item):  # unnamed providers still supply a dispersed item
                 result.status[item] = "blocked"
             elif share >= threshold - 1e-9:
                 result.status[item] = "at-risk"
@@ -240,7 +251,7 @@ def simulate(g, remove, *, threshold: float = 100.0) -> WhatIf:
     # Before → after, from what changed (the scenario-free counts are computed once per projection).
     suppliers_of = stats["suppliers"]
     touched = (candidates | set(result.cut) | set(result.weakened)) & stats["with_supplier"]
-    lose_all = {i for i in touched if i in gone or not (suppliers_of[i] - gone_orgs)}
+    lose_all = {i for i in touched if i in gone or not (suppliers_of[i] - gone_orgs or m.dispersed(i))}
     down_techs = {x for x in down if m.is_(x, TECHNOLOGY)}
     lost_domains = {d for tech in down_techs for d in stats["domains_of"].get(tech, ())
                     if stats["techs_of"][d] <= down_techs}
@@ -297,6 +308,11 @@ def whatif(g, remove, *, threshold: float = 100.0, lang: str = "en") -> list[dic
     m = Model.of(g)
     res = simulate(g, remove, threshold=threshold)
     rows: list[dict] = []
+    if not (res.cut or res.weakened or res.blocked):
+        from ..diagnose import warn_if_empty
+
+        for node in remove:  # says so only for an entity with no relation at all
+            warn_if_empty(g, [], what="analyze whatif", focus=node)
 
     def row(section, node, why, source=(), before="", after="", level="", share_lost="", year=""):
         en, zh = _SECTIONS[section]
@@ -337,6 +353,9 @@ def whatif(g, remove, *, threshold: float = 100.0, lang: str = "en") -> list[dic
                     f"失去 {len(suppliers)} 家供应商中的 {len(lost)} 家：{join(m.labels(lost, lang), lang)}")
             if left:
                 why += t(lang, f"; left: {join(m.labels(left, lang), lang)}", f"；剩余：{join(m.labels(left, lang), lang)}")
+            if m.dispersed(item):
+                why += t(lang, "; unnamed providers (an aggregate) also supply it and stay",
+                         "；另有未列名供应方（合计）供应，且不受影响")
             if inherited:
                 why += t(lang, f" (supplied as {join(m.labels(inherited, lang), lang)})",
                          f"（按{join(m.labels(inherited, lang), lang)}的供应商计）")
@@ -414,7 +433,7 @@ def _share_row(m: Model, row, item: str, loss: LevelLoss, level_names: dict, thr
             raw = sum(r["share"] or 0 for r in loss.removed)
             why += t(lang, f"; their shares add up to {raw:.4g} % (rounding in the source), counted as 100 %",
                      f"；其份额合计 {raw:.4g}%（来源四舍五入），按 100% 计")
-        total = min(loss.total, 100.0)
+        total = min(loss.total + loss.unnamed, 100.0)  # unnamed providers are part of the market and stay
         share_lost, before, after = round(loss.lost, 2), round(total, 2), round(max(total - loss.lost, 0.0), 2)
     else:
         why = t(lang, f"{lvl} level: no share known, counted by providers: loses {len(loss.removed)} of "
@@ -422,6 +441,9 @@ def _share_row(m: Model, row, item: str, loss: LevelLoss, level_names: dict, thr
                 f"{lvl}层面：份额均未知，按供应方数计：失去 {loss.providers} 家中的 {len(loss.removed)} 家："
                 f"{join(named, lang)}")
         share_lost, before, after = "", loss.providers, loss.providers - len(loss.removed)
+    if loss.dispersed:
+        kept = f"{loss.unnamed:g} %" if loss.unnamed else t(lang, "an unknown share", "未知份额")
+        why += t(lang, f"; unnamed providers hold {kept} and stay", f"；未列名供应方合计 {kept}，不受影响")
     if capped:
         why += t(lang, "; every listed provider at this level is gone, but the measured shares at the other level "
                        "say part of it is left: at risk", "；该层面所列供应方全部移除，但另一层面的实测份额表明仍有剩余：面临风险")
