@@ -27,9 +27,9 @@ def _axioms(kg):
     return out
 
 
-#: Check queries about public sources (issue 14, item 6); the sources of public_*.ttl meet them once h-public's
+#: The check query about public sources (issue 14, item 6); the sources of public_*.ttl meet it once h-public's
 #: fixes land, and the last test of this group then passes (drop its xfail mark).
-SOURCE_CHECKS = {"public-source-violation", "source-kind-violation"}
+SOURCE_CHECKS = {"public-source-violation"}
 ENACTED_FILES = ("enacted_policies.ttl", "enacted_sources.ttl")
 
 
@@ -53,17 +53,17 @@ def _enacted_sources(kg) -> set[str]:
 
 
 def test_sources_of_policies_in_force_pass_the_source_checks(kg, problems):
-    """Every source that enacted_policies.ttl cites has a URL, a publisher, a publication date and a kind."""
+    """Every source that enacted_policies.ttl cites has a URL, a publisher and a publication date."""
     mine = _enacted_sources(kg)
     assert len(mine) >= 10
     shown = {kg.qname(URIRef(s)) for s in mine} | mine
     assert [p for p in problems if p.rule in SOURCE_CHECKS and p.node in shown] == []
 
 
-@pytest.mark.xfail(reason="public_sources.ttl lacks kinds and some publication dates until h-public's fixes are merged",
+@pytest.mark.xfail(reason="some sources of public_sources.ttl lack a publication date until h-public's fixes are merged",
                    strict=False)
 def test_every_public_source_passes_the_source_checks(problems):
-    """Every public source of the shipped graph: http(s) URL, publisher, publication date, kind."""
+    """Every public source of the shipped graph: http(s) URL, publisher, publication date."""
     assert [(p.rule, p.node) for p in problems if p.rule in SOURCE_CHECKS] == []
 
 
