@@ -153,6 +153,23 @@ def test_export_control_quotes_name_the_controlled_items(kg):
             assert any(ch in str(g.value(ax, CKG.evidence)) for ch in names[o]), (s, o)
 
 
+def test_dutch_and_japanese_export_controls_have_issuer_and_date_in_force(kg):
+    """The Dutch orders (gazette, government pages) and Japan's 23-item control: issuer, in-force date, quoted."""
+    g = kg.graph
+    expected = {CKGD.Netherlands2023SMEExportControl: "2023-09-01", CKGD.Netherlands2024SMEExpansion: "2024-09-07",
+                CKGD.Netherlands2025SMEExpansion: "2025-04-01", CKGD.Japan2023SMEExportControl: "2023-07-23"}
+    for measure, in_force in expected.items():
+        assert (measure, RDF.type, CKG.ExportControl) in g
+        assert list(g.objects(measure, CKG.issuedBy)), measure
+        assert str(g.value(measure, CKG.dateInForce)) == in_force, measure
+        assert _axioms(kg, measure, CKG.dateInForce, g.value(measure, CKG.dateInForce)), measure
+    for measure in list(expected)[:3]:
+        assert CKG.GovernmentSource in {k for s in g.objects(measure, DCTERMS.source) for k in _kinds(kg, s)}, measure
+    # the 2025 extension is a restriction on semiconductor manufacturing equipment imposed by the Netherlands
+    assert (CKGD.Netherlands2025SMEExpansion, CKG.imposedBy, CKGD.Netherlands) in g
+    assert (CKGD.Netherlands2025SMEExpansion, CKG.restricts, CKGD.SemiconductorManufacturingEquipment) in g
+
+
 def test_chinas_own_export_controls_restrict_nothing_for_china(kg):
     """China's gallium and germanium controls cut others' supplies: they make no item a restricted item for China."""
     g = kg.graph | kg.inferred
