@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, XSD
 from chiplet_kg import CKG, CKGD
 
 #: What graph_data/enacted_policies.ttl adds (issue 14, item 4); a policy dropped by mistake fails here.
-ENACTED = {CKGD.StateCouncil2020No8, CKGD.BigFundPhase3, CKGD.NAPMP, CKGD.EUChipsAct,
+ENACTED = {CKGD.StateCouncil2020No8, CKGD.BigFundPhase1, CKGD.BigFundPhase2, CKGD.BigFundPhase3, CKGD.NAPMP, CKGD.EUChipsAct,
            CKGD.JapanRapidusSupport2024, CKGD.KChipsAct2023}
 OWN_EXPORT_CONTROLS = {CKGD.MOFCOMGAC2023No23, CKGD.MOFCOM2024No46}
 
@@ -99,6 +99,17 @@ def test_every_policy_in_force_has_issuer_dates_and_a_primary_or_press_source(kg
             assert re.fullmatch(r"[A-Z]{3}", str(g.value(p, CKG.currency))), p
         sources = list(g.objects(p, DCTERMS.source))
         assert any(_kinds(kg, s) for s in sources), p
+
+
+def test_big_fund_phases_in_order(kg):
+    """Big Fund I, II and III: later phases were set up later, with more registered capital, all in yuan."""
+    g = kg.graph
+    phases = [CKGD.BigFundPhase1, CKGD.BigFundPhase2, CKGD.BigFundPhase3]
+    dates = [g.value(p, CKG.dateAnnounced).toPython() for p in phases]
+    amounts = [g.value(p, CKG.amount).toPython() for p in phases]
+    assert dates == sorted(dates) and amounts == sorted(amounts) and len(set(amounts)) == 3
+    assert {str(g.value(p, CKG.currency)) for p in phases} == {"CNY"}
+    assert {g.value(p, CKG.issuedBy) for p in phases} == {CKGD.ChinaMinistryOfFinance}
 
 
 def test_sources_of_policies_in_force_have_url_publisher_date_and_kind(kg, checked):
