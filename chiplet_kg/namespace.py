@@ -150,6 +150,26 @@ class CKG(DefinedNamespace):
     evidence: URIRef
     sectionNumber: URIRef
     sourceFile: URIRef
+    # policies and measures in force (issue 14; ontology section "Policies and measures in force")
+    AggregatorSource: URIRef
+    AnalysisSource: URIRef
+    CompanySource: URIRef
+    DomesticExportControl: URIRef
+    EnactedPolicy: URIRef
+    GovernmentSource: URIRef
+    PolicyInForce: URIRef
+    PressSource: URIRef
+    ProposedPolicy: URIRef
+    PublicSource: URIRef
+    ReferenceSource: URIRef
+    amount: URIRef
+    controlsExportOf: URIRef
+    controlsExportTo: URIRef
+    currency: URIRef
+    dateAnnounced: URIRef
+    dateInForce: URIRef
+    issuedBy: URIRef
+    jurisdiction: URIRef
 
 
 PREFIXES: dict[str, Namespace] = {
