@@ -27,9 +27,8 @@ def _axioms(kg):
     return out
 
 
-#: The check query about public sources (issue 14, item 6); the sources of public_*.ttl meet it once h-public's
-#: fixes land, and the last test of this group then passes (drop its xfail mark).
-SOURCE_CHECKS = {"public-source-violation"}
+#: The check queries about public sources (issue 14, item 6): URL, publisher, publication date, and a kind.
+SOURCE_CHECKS = {"public-source-violation", "source-kind-violation"}
 ENACTED_FILES = ("enacted_policies.ttl", "enacted_sources.ttl")
 
 
@@ -39,8 +38,8 @@ def problems(kg):
 
 
 def test_shipped_graph_conforms_to_the_shapes(problems):
-    """Every SHACL shape and check query passes on the shipped data (the public-source checks: see below)."""
-    assert [p for p in problems if p.rule not in SOURCE_CHECKS] == []
+    """Every SHACL shape and check query passes on the shipped data, the public-source checks included."""
+    assert [(p.rule, p.node) for p in problems] == []
 
 
 def _enacted_sources(kg) -> set[str]:
@@ -60,10 +59,8 @@ def test_sources_of_policies_in_force_pass_the_source_checks(kg, problems):
     assert [p for p in problems if p.rule in SOURCE_CHECKS and p.node in shown] == []
 
 
-@pytest.mark.xfail(reason="some sources of public_sources.ttl lack a publication date until h-public's fixes are merged",
-                   strict=False)
 def test_every_public_source_passes_the_source_checks(problems):
-    """Every public source of the shipped graph: http(s) URL, publisher, publication date."""
+    """Every public source of the shipped graph: http(s) URL, publisher, publication date and kind."""
     assert [(p.rule, p.node) for p in problems if p.rule in SOURCE_CHECKS] == []
 
 
