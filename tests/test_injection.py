@@ -32,7 +32,7 @@ from chiplet_kg.library import load_library
 from chiplet_kg.namespace import ASSERTED_GRAPH, CKG, CKGD, INFERRED_GRAPH, PREFIXES
 
 from .servers import chiplet_kg_server
-from .test_query_engine import INJECTIONS
+from .payloads import INJECTIONS
 
 ROOT = project_root()
 EX = Namespace("https://example.org/injection/")

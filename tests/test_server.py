@@ -23,7 +23,6 @@ from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, XML, SPARQLWrapper
 from chiplet_kg.cli.main import cli
 from chiplet_kg.library import load_library
 
-from .browser import start_chromium
 from .conftest import DATA
 from .servers import free_port, stop, wait_until_up
 
@@ -392,13 +391,6 @@ def xss_server(tmp_path_factory):
     srv = Server(tmp_path_factory.mktemp("serve-xss"), "--data", str(DATA / "xss-labels.ttl"), "--no-reason")
     yield srv
     srv.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
-    yield driver
-    driver.quit()
 
 
 def _wait_for_result(driver):

@@ -22,7 +22,6 @@ from chiplet_kg.views import render_view, select
 from chiplet_kg.views.page import json_for_script
 from chiplet_kg.views.report import build_outputs, report_html
 
-from .browser import start_chromium
 from .conftest import DATA
 
 D = str(CKGD)
@@ -46,8 +45,9 @@ VIEWS = [
 
 
 @pytest.fixture(scope="module")
-def g(kg):
-    return project(kg)
+def g(projection):
+    """The shipped graph's projection (conftest), by the short name these tests use."""
+    return projection
 
 
 @pytest.fixture(scope="module")
@@ -182,13 +182,6 @@ def test_cli_viz_writes_atomically_and_checks_its_options(tmp_path):
 
 
 # ------------------------------------------------------------------ in a real browser
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
-    yield driver
-    driver.quit()
-
 
 def _open(driver, path: Path):
     """Load ``path`` from file://; wait until the network is drawn (and, if large, stabilised and frozen).

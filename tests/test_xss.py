@@ -23,7 +23,6 @@ from chiplet_kg.network import project
 from chiplet_kg.views import render_view
 from chiplet_kg.views.report import build_outputs
 
-from .browser import start_chromium
 
 X = Namespace("https://example.org/xss/")
 
@@ -150,13 +149,6 @@ def _static_tags(html: str) -> dict[str, int]:
 
     Count().feed(html)
     return counts
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    driver = start_chromium(tmp_path_factory.mktemp("xss-chromium"))
-    yield driver
-    driver.quit()
 
 
 _DANGEROUS = "script:not([type='application/json']), img, iframe, svg, math, object, embed, base, input, details, " \
