@@ -1,8 +1,11 @@
-"""Shared fixtures: the shipped graph loaded once per session, and named IRIs."""
+"""Shared fixtures: the shipped graph and its network projection, one headless Chromium, and the command line."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,51 @@ SEED = ROOT.parent / "shared" / "seed"
 @pytest.fixture(scope="session")
 def kg() -> ChipletKG:
     return ChipletKG()
+
+
+@pytest.fixture(scope="session")
+def projection(kg):
+    """The network projection of the shipped graph (``chiplet_kg.network.project``), made once: do not change it."""
+    from chiplet_kg.network import project
+
+    return project(kg)
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
+    """One headless Chromium (tests/browser.py) for the session; each test starts from its own page."""
+    from .browser import start_chromium
+
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
+    yield driver
+    driver.quit()
+
+
+class CommandLine:
+    """The ``chiplet-kg`` command through its real entry point: in this process (click's runner) or in a new one."""
+
+    #: A new process runs the console script's own module, as ``chiplet-kg`` would.
+    ENTRY = [sys.executable, "-m", "chiplet_kg.cli.main"]
+
+    def invoke(self, args: list[str], input: str | None = None):
+        """Run ``chiplet-kg ARGS`` in this process; returns click's ``Result`` (exit_code, output, stderr)."""
+        from click.testing import CliRunner
+
+        from chiplet_kg.cli import cli
+
+        return CliRunner().invoke(cli, [str(a) for a in args], input=input, catch_exceptions=True)
+
+    def run(self, args: list[str], *, env: dict | None = None, timeout: float = 600, cwd=None,
+            input: str | None = None) -> subprocess.CompletedProcess:
+        """Run ``chiplet-kg ARGS`` as a real process (text output captured); ``env`` adds to this one's."""
+        return subprocess.run(self.ENTRY + [str(a) for a in args], capture_output=True, text=True, timeout=timeout,
+                              cwd=cwd, input=input, env={**os.environ, **(env or {})})
+
+
+@pytest.fixture(scope="session")
+def cli() -> CommandLine:
+    """The command line: ``cli.invoke(args)`` in this process, ``cli.run(args)`` as a real process."""
+    return CommandLine()
 
 
 @pytest.fixture(scope="session")

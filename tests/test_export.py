@@ -14,20 +14,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, XSD
 
 from chiplet_kg import ChipletKG
-from chiplet_kg.cli.main import cli
 from chiplet_kg.export import FORMATS, NEO4J_TYPES, export, jsonld_context, render
 from chiplet_kg.namespace import ASSERTED_GRAPH, INFERRED_GRAPH
 from chiplet_kg.network import project
 from chiplet_kg.ontodoc import ontology_html, strip_remote_resources
 from chiplet_kg.pipeline import build
 
-from .conftest import DATA
+from .conftest import DATA, CommandLine
 
 SAMPLE = DATA / "export" / "sample.ttl"
 SAMPLE_INFERRED = DATA / "export" / "sample-inferred.ttl"
@@ -221,8 +219,7 @@ def test_rdfxml_declares_every_individual_for_protege_and_owlready2_reads_it(bui
     assert len(kg.inferred) and not any(t in g for t in kg.inferred if (t in kg.graph) is False)
     world = owlready2.World()
     try:
-        onto = world.get_ontology(path.resolve().as_uri()).load()
-        assert onto is not None
+        world.get_ontology(path.resolve().as_uri()).load()
         found = {i.iri for i in world.individuals()}
         assert {str(e) for e in entities} <= found
     finally:
@@ -428,38 +425,38 @@ def test_plain_csv_counts_and_labels(which, sample, built, tmp_path):
 
 
 def test_export_command_writes_a_file_and_stdout(tmp_path):
-    runner = CliRunner()
+    runner = CommandLine()
     path = tmp_path / "out" / "g.nt"
-    res = runner.invoke(cli, ["export", "--format", "ntriples", "-o", str(path), "--no-reason", "--data", str(SAMPLE)])
+    res = runner.invoke(["export", "--format", "ntriples", "-o", str(path), "--no-reason", "--data", str(SAMPLE)])
     assert res.exit_code == 0, res.output
     kg = ChipletKG(data=(SAMPLE,))
     assert len(_quads(path.read_bytes(), "ntriples")) == len(kg.graph)
-    res = runner.invoke(cli, ["export", "--format", "turtle", "-o", "-", "--no-reason"])
+    res = runner.invoke(["export", "--format", "turtle", "-o", "-", "--no-reason"])
     assert res.exit_code == 0
     assert len(_quads(res.stdout_bytes, "turtle")) == len(ChipletKG().graph)
 
 
 def test_export_folder_is_replaced_whole_but_never_a_folder_with_other_files(tmp_path):
-    runner = CliRunner()
+    runner = CommandLine()
     folder = tmp_path / "neo4j"
     for _ in range(2):
-        res = runner.invoke(cli, ["export", "--format", "neo4j", "-o", str(folder), "--no-reason"])
+        res = runner.invoke(["export", "--format", "neo4j", "-o", str(folder), "--no-reason"])
         assert res.exit_code == 0, res.output
     assert sorted(p.name for p in folder.iterdir()) == ["nodes.csv", "relationships.csv"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["neo4j"], "no temporary folder is left behind"
     (folder / "mine.txt").write_text("keep me")
-    res = runner.invoke(cli, ["export", "--format", "neo4j", "-o", str(folder), "--no-reason"])
+    res = runner.invoke(["export", "--format", "neo4j", "-o", str(folder), "--no-reason"])
     assert res.exit_code == 4 and "holds other files" in res.output
     assert (folder / "mine.txt").read_text() == "keep me"
 
 
 def test_export_failure_leaves_the_previous_file(tmp_path):
-    runner = CliRunner()
+    runner = CommandLine()
     path = tmp_path / "g.ttl"
     path.write_text("previous")
-    res = runner.invoke(cli, ["export", "--format", "neo4j", "-o", str(path), "--no-reason"])
+    res = runner.invoke(["export", "--format", "neo4j", "-o", str(path), "--no-reason"])
     assert res.exit_code == 4 and path.read_text() == "previous"
-    res = runner.invoke(cli, ["export", "--format", "csv", "-o", "-", "--no-reason"])
+    res = runner.invoke(["export", "--format", "csv", "-o", "-", "--no-reason"])
     assert res.exit_code == 2 and "folder" in res.output
 
 

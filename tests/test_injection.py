@@ -20,19 +20,21 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from click.testing import CliRunner
 from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from chiplet_kg import ChipletKG
-from chiplet_kg.cli.main import cli
 from chiplet_kg.errors import UsageError
 from chiplet_kg.kg import project_root
 from chiplet_kg.library import load_library
 from chiplet_kg.namespace import ASSERTED_GRAPH, CKG, CKGD, INFERRED_GRAPH, PREFIXES
 
 from .servers import chiplet_kg_server
-from .test_query_engine import INJECTIONS
+from .conftest import CommandLine
+from .payloads import INJECTIONS
+
+#: The command line through its real entry point (tests/conftest.py).
+CLI = CommandLine()
 
 ROOT = project_root()
 EX = Namespace("https://example.org/injection/")
@@ -43,10 +45,6 @@ PAYLOADS = INJECTIONS + [
 ]
 IDS = [f"p{i}" for i in range(len(PAYLOADS))]
 LIBRARY = load_library()
-
-
-def test_corpus_is_large_enough():
-    assert len(PAYLOADS) >= 30 and len(set(PAYLOADS)) == len(PAYLOADS)
 
 
 def _sentinels() -> Graph:
@@ -90,7 +88,7 @@ def _resolve(kg, payload: str):
 
 
 def _cli(args: list[str]):
-    result = CliRunner().invoke(cli, args, catch_exceptions=True)
+    result = CLI.invoke(args)
     assert "Traceback" not in result.output and result.exit_code in (0, 2), (args, result.exit_code, result.output)
     return result
 

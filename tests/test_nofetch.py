@@ -12,8 +12,6 @@ from __future__ import annotations
 import http.server
 import json
 import os
-import subprocess
-import sys
 import threading
 import urllib.error
 import urllib.parse
@@ -21,15 +19,16 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from chiplet_kg import ChipletKG
-from chiplet_kg.cli.main import cli as cli_group
 from chiplet_kg.errors import ChipletKGError
 from chiplet_kg.kg import project_root
 
-from .conftest import DATA
+from .conftest import DATA, CommandLine
 from .servers import chiplet_kg_server
+
+#: The command line through its real entry point (tests/conftest.py).
+CLI = CommandLine()
 
 ROOT = project_root()
 OWN = (DATA / "good" / "own-supplier.ttl").read_text(encoding="utf-8")
@@ -252,7 +251,7 @@ def test_cli_validate_of_a_user_file_fetches_nothing(name, listener, secrets, tm
     path.write_text(_file_cases(listener.base, secrets)[name], encoding="utf-8")
     listener.connections.clear()
     secrets.arm()
-    result = CliRunner().invoke(cli_group, ["validate", "--no-owl", "--data", str(path)])
+    result = CLI.invoke(["validate", "--no-owl", "--data", str(path)])
     assert result.exit_code in (0, 1, 3), result.output
     assert "Traceback" not in result.output
     _assert_untouched(listener, secrets, result.output)
@@ -311,7 +310,7 @@ def test_local_sparql_fetches_nothing(index, kg, listener, secrets):
         assert err.exit_code == 2, err.message
         shown = err.message
     _assert_untouched(listener, secrets, shown)
-    out = CliRunner().invoke(cli_group, ["sparql", text, "--no-reason", "--timeout", "20"])
+    out = CLI.invoke(["sparql", text, "--no-reason", "--timeout", "20"])
     assert out.exit_code in (0, 2), out.output
     assert "Traceback" not in out.output
     _assert_untouched(listener, secrets, out.output)
@@ -383,10 +382,8 @@ def test_owl_imports_are_not_followed_by_validate_or_build(listener, secrets, tm
     out = tmp_path / "build"
     listener.connections.clear()
     secrets.arm()
-    proc = subprocess.run([sys.executable, "-m", "chiplet_kg.cli.main", "build", "--out", str(out),
-                           "--data", str(ttl), "--data", str(rdf)], capture_output=True, text=True, timeout=600,
-                          cwd=tmp_path, env={**os.environ, "PYTHONWARNINGS": "ignore",
-                                             "CHIPLET_KG_CACHE": str(tmp_path / "cache")})
+    proc = CLI.run(["build", "--out", out, "--data", ttl, "--data", rdf], timeout=600, cwd=tmp_path,
+                   env={"PYTHONWARNINGS": "ignore", "CHIPLET_KG_CACHE": str(tmp_path / "cache")})
     assert proc.returncode == 0, proc.stderr
     report = (out / "validation-report.txt").read_text(encoding="utf-8")
     assert "OWL consistency (HermiT): consistent" in report

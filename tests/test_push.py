@@ -6,7 +6,6 @@ import base64
 import csv
 import io
 import json
-import shutil
 import subprocess
 import threading
 import urllib.parse
@@ -19,8 +18,11 @@ from chiplet_kg import ChipletKG
 from chiplet_kg.errors import RemoteError, UsageError
 from chiplet_kg.push import _progress, graph_store_url, push
 
-from .conftest import DATA
+from .conftest import DATA, CommandLine
 from .servers import free_port, oxigraph_server, upload_ntriples
+
+#: The command line through its real entry point (tests/conftest.py).
+CLI = CommandLine()
 
 SAMPLE = DATA / "export" / "sample.ttl"
 D = "https://w3id.org/chiplet-kg/data/"
@@ -34,9 +36,8 @@ def reasoned():
 
 
 def run(*args: str, env=None) -> subprocess.CompletedProcess:
-    exe = shutil.which("chiplet-kg")
-    assert exe, "the chiplet-kg command is installed (pip install -e .)"
-    return subprocess.run([exe, *args], capture_output=True, text=True, timeout=300, env=env)
+    """``chiplet-kg ARGS`` as a real process (conftest's runner); ``env`` adds to this process's environment."""
+    return CLI.run(list(args), env={"PYTHONWARNINGS": "ignore", **(env or {})}, timeout=300)
 
 
 def remote_count(base: str, query: str = COUNT) -> int:
@@ -137,18 +138,16 @@ class _AuthStore(BaseHTTPRequestHandler):
 
 
 def test_basic_auth_user_and_password_from_the_environment(tmp_path):
-    import os
-
     server = ThreadingHTTPServer(("127.0.0.1", 0), _AuthStore)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_address[1]}/store"
     try:
-        env = {**os.environ, "CHIPLET_KG_PASSWORD": "s3cret"}
+        env = {"CHIPLET_KG_PASSWORD": "s3cret"}
         res = run("push", "--endpoint", base, "--replace", "--user", "editor", "--no-reason", env=env)
         assert res.returncode == 0, res.stderr
         res = run("push", "--endpoint", base, "--replace", "--user", "editor", "--no-reason",
-                  env={**os.environ, "CHIPLET_KG_PASSWORD": "wrong"})
+                  env={"CHIPLET_KG_PASSWORD": "wrong"})
         assert res.returncode == 6 and "HTTP 401" in res.stderr
     finally:
         server.shutdown()

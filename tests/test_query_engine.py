@@ -19,6 +19,7 @@ from chiplet_kg.library import load_library
 from chiplet_kg.render import render_result, render_rows
 from chiplet_kg.sparql import check_query
 
+from .payloads import INJECTIONS
 from .servers import oxigraph_server, upload_ntriples
 
 LIBRARY = load_library()
@@ -267,15 +268,6 @@ def test_asserted_only_leaves_out_inferred_facts():
 
 
 # ------------------------------------------------------------------ parameters cannot change the query
-
-INJECTIONS = [
-    '" } UNION { ?entity ?p ?o } #', "' } UNION { ?s ?p ?o } #", "}", "#", "UNION", "\n} ; DROP ALL ; {", "<http://evil/>",
-    '"""', "\\", "\\u0022 } #", "EDA\" || true || \"", ") } SELECT * WHERE { ?s ?p ?o", "?text", "$text",
-    "]]>", "\u202e}", "EDA\x00", "ckgd:JCET> ?p ?o } #", "VALUES ?x { 1 }", "FILTER(true)",
-    "光刻\" } UNION { ?x rdfs:label ?y } #", "'; --", "<script>", "%7D", "\r\n}", "\t}", "{ }", "\"@en", "^^xsd:string",
-    "SERVICE <http://127.0.0.1:9/>",
-]
-
 
 def test_injection_corpus_is_large_enough():
     """At least 30 payloads."""

@@ -16,16 +16,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
 from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, XML, SPARQLWrapper
 
-from chiplet_kg.cli.main import cli
 from chiplet_kg.library import load_library
 
-from .browser import start_chromium
-from .conftest import DATA
+from .conftest import DATA, CommandLine
 from .servers import free_port, stop, wait_until_up
+
+#: The command line through its real entry point (tests/conftest.py).
+CLI = CommandLine()
 
 SAMPLE = DATA / "export" / "sample.ttl"
 D = "https://w3id.org/chiplet-kg/data/"
@@ -347,7 +347,7 @@ def test_cors_is_off_unless_asked(server, small):
 def test_binds_loopback_by_default(server):
     announced = server.out.read_text(encoding="utf-8")
     assert f"http://127.0.0.1:{server.port}/sparql" in announced
-    res = CliRunner().invoke(cli, ["serve", "--help"])
+    res = CLI.invoke(["serve", "--help"])
     assert "127.0.0.1" in res.output
 
 
@@ -378,9 +378,8 @@ def test_one_log_line_per_request(small):
 
 
 def test_serve_refuses_a_busy_port(server):
-    proc = subprocess.run([shutil.which("chiplet-kg"), "serve", "--port", str(server.port),
-                           "--no-builtin", "--data", str(SAMPLE), "--no-reason"],
-                          capture_output=True, text=True, timeout=120)
+    proc = CLI.run(["serve", "--port", server.port, "--no-builtin", "--data", SAMPLE, "--no-reason"], timeout=120,
+                   env={"PYTHONWARNINGS": "ignore"})
     assert proc.returncode == 2 and proc.stderr.startswith("error: cannot listen on")
 
 
@@ -392,13 +391,6 @@ def xss_server(tmp_path_factory):
     srv = Server(tmp_path_factory.mktemp("serve-xss"), "--data", str(DATA / "xss-labels.ttl"), "--no-reason")
     yield srv
     srv.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
-    yield driver
-    driver.quit()
 
 
 def _wait_for_result(driver):

@@ -11,10 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from chiplet_kg import CKGD, ChipletKG
-from chiplet_kg.cli.main import cli
 from chiplet_kg.errors import UsageError
 from chiplet_kg.kg import project_root
 from chiplet_kg.network import project
@@ -22,8 +20,10 @@ from chiplet_kg.views import render_view, select
 from chiplet_kg.views.page import json_for_script
 from chiplet_kg.views.report import build_outputs, report_html
 
-from .browser import start_chromium
-from .conftest import DATA
+from .conftest import DATA, CommandLine
+
+#: The command line through its real entry point (tests/conftest.py).
+CLI = CommandLine()
 
 D = str(CKGD)
 X = "https://example.org/xss/"
@@ -46,8 +46,9 @@ VIEWS = [
 
 
 @pytest.fixture(scope="module")
-def g(kg):
-    return project(kg)
+def g(projection):
+    """The shipped graph's projection (conftest), by the short name these tests use."""
+    return projection
 
 
 @pytest.fixture(scope="module")
@@ -172,23 +173,16 @@ def test_build_outputs_views_and_reports(tmp_path):
 
 def test_cli_viz_writes_atomically_and_checks_its_options(tmp_path):
     out = tmp_path / "sub" / "focus.html"
-    res = CliRunner().invoke(cli, ["viz", "--focus", "长电科技", "--depth", "1", "--lang", "zh", "-o", str(out)])
+    res = CLI.invoke(["viz", "--focus", "长电科技", "--depth", "1", "--lang", "zh", "-o", str(out)])
     assert res.exit_code == 0, res.output
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>") and not list(out.parent.glob(".*tmp"))
-    res = CliRunner().invoke(cli, ["viz", "--view", "roadmap", "--focus", "JCET", "-o", str(out)])
+    res = CLI.invoke(["viz", "--view", "roadmap", "--focus", "JCET", "-o", str(out)])
     assert res.exit_code == 2 and "--focus goes with --view focus" in res.output
-    res = CliRunner().invoke(cli, ["viz", "--view", "whatif", "-o", str(out)])
+    res = CLI.invoke(["viz", "--view", "whatif", "-o", str(out)])
     assert res.exit_code == 2 and "needs --remove" in res.output
 
 
 # ------------------------------------------------------------------ in a real browser
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
-    yield driver
-    driver.quit()
-
 
 def _open(driver, path: Path):
     """Load ``path`` from file://; wait until the network is drawn (and, if large, stabilised and frozen).
