@@ -32,6 +32,31 @@ class PushResult:
     replaced: bool
 
 
+def _endpoint_parts(endpoint: str) -> urllib.parse.SplitResult:
+    """``endpoint`` split, once it is known to be an http(s) URL with a host, a valid port and an ASCII path.
+
+    Examples
+    --------
+    >>> _endpoint_parts("http://127.0.0.1:99999/store")
+    Traceback (most recent call last):
+    ...
+    chiplet_kg.errors.UsageError: --endpoint 'http://127.0.0.1:99999/store': port out of range 0-65535
+    """
+    bad = f"--endpoint must be an http(s) URL of a Graph Store endpoint, not {endpoint!r}"
+    try:
+        parts = urllib.parse.urlsplit(endpoint)
+        parts.port  # noqa: B018 - urllib checks the port only when it is read
+    except ValueError as err:
+        raise UsageError(f"--endpoint {endpoint!r}: {str(err)[:1].lower()}{str(err)[1:]}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(bad)
+    if not endpoint.isascii():
+        # http.client sends the request line as ASCII: a non-ASCII path must be percent-encoded by the user.
+        raise UsageError(f"--endpoint {endpoint!r} has characters outside ASCII: percent-encode them "
+                         f"(e.g. {urllib.parse.quote(endpoint, safe=':/?&=%[]@')})")
+    return parts
+
+
 def graph_store_url(endpoint: str, graph: str | None = None) -> str:
     """The Graph Store Protocol URL for ``graph`` (``?graph=IRI``) or the default graph (``?default``).
 
@@ -42,9 +67,7 @@ def graph_store_url(endpoint: str, graph: str | None = None) -> str:
     >>> graph_store_url("http://localhost:3030/ds/data", "https://w3id.org/chiplet-kg/graph/asserted")
     'http://localhost:3030/ds/data?graph=https%3A%2F%2Fw3id.org%2Fchiplet-kg%2Fgraph%2Fasserted'
     """
-    parts = urllib.parse.urlsplit(endpoint)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError(f"--endpoint must be an http(s) URL of a Graph Store endpoint, not {endpoint!r}")
+    parts = _endpoint_parts(endpoint)
     query = urllib.parse.parse_qs(parts.query, keep_blank_values=True)
     if "graph" in query or "default" in query:
         if graph:

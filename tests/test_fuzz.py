@@ -825,9 +825,9 @@ ODD_GRAPHS = st.one_of(
 #: Endpoints on the listener: odd paths and queries (PORT becomes its port).
 ODD_ENDPOINT_PATHS = ["/store", "/store/", "", "/ds/data", "/store?x=1", "/store?default", "/store?graph=urn:x:g",
                       "/store#frag", "/a b", "/%ZZ", "/store?" + "a=1&" * 200]
-#: Endpoints that name nothing listening, or are not http(s) URLs at all. Known crashes are left out here and kept
-#: as xfail below (test_push_endpoint_with_a_bad_port), so that the fuzz tests the rest until they are fixed.
-ODD_ENDPOINTS = ["http://127.0.0.1:1/store", "https://127.0.0.1:PORT/store", "http:///store",
+#: Endpoints that name nothing listening, or are not http(s) URLs at all (and the ones that once crashed push).
+ODD_ENDPOINTS = ["http://127.0.0.1:abc/store", "http://127.0.0.1:99999/store", "http://[::1/store", "http://:80/store",
+                 "http://127.0.0.1:1/長", "http://127.0.0.1:1/store", "https://127.0.0.1:PORT/store", "http:///store",
                  "127.0.0.1:PORT/store", "ftp://127.0.0.1:PORT/store", "file:///etc/passwd", "", " ", "store",
                  "http://user:pw@127.0.0.1:PORT/store", "HTTP://127.0.0.1:PORT/store", "http://[::1]:1/store",
                  "http://127.0.0.1:PORT/store\n", "javascript:alert(1)", "http://localhost:1/store"]
@@ -863,14 +863,11 @@ def test_fuzzed_push(graph, where, status, replace, listener):
         assert str(status) in result.stderr, result.stderr   # the store's refusal is named
 
 
-@pytest.mark.xfail(strict=True, reason="known bug, reported: push.py reads urlsplit(endpoint).port and .hostname "
-                                       "unguarded and sends the path as ASCII, so a bad port, an unclosed IPv6 "
-                                       "bracket, a port without a host or a non-ASCII path ends in 'internal error: "
-                                       "ValueError/TypeError/UnicodeEncodeError' (exit 70)")
 @pytest.mark.parametrize("endpoint", ["http://127.0.0.1:abc/store", "http://127.0.0.1:99999/store", "http://[::1/store",
                                       "http://:80/store", "http://127.0.0.1:1/長"])
-def test_push_endpoint_that_crashes_today(endpoint):
-    """A bad port, host or path in --endpoint is a usage error (exit 2) naming the endpoint."""
+def test_push_endpoint_that_crashed(endpoint):
+    """Regression: a bad port, an unclosed IPv6 bracket, a port without a host or a non-ASCII path ended in exit 70;
+    each is a usage error (exit 2) naming the endpoint."""
     args = ["push", "--no-reason", "--endpoint", endpoint]
     result = run(args)
     judge(result, args)
