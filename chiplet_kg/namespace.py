@@ -26,10 +26,13 @@ class CKG(DefinedNamespace):
 
     # classes
     AddressedDependency: URIRef
+    ActorGroup: URIRef
     Advantage: URIRef
+    Aim: URIRef
     ApplicationDomain: URIRef
     Bottleneck: URIRef
     Challenge: URIRef
+    Condition: URIRef
     CountryGroup: URIRef
     CountryOrRegion: URIRef
     CountryProvision: URIRef
@@ -87,8 +90,10 @@ class CKG(DefinedNamespace):
     UnaddressedDependency: URIRef
     Unit: URIRef
     # object properties
+    achievedBreakthroughIn: URIRef
     addressedBy: URIRef
     addresses: URIRef
+    aimsAt: URIRef
     appliedBy: URIRef
     appliedIn: URIRef
     appliesTechnology: URIRef
@@ -97,6 +102,7 @@ class CKG(DefinedNamespace):
     comparedWith: URIRef
     competesIn: URIRef
     concerns: URIRef
+    counters: URIRef
     coveredBy: URIRef
     covers: URIRef
     dependencyOf: URIRef
@@ -108,24 +114,34 @@ class CKG(DefinedNamespace):
     hasAdvantage: URIRef
     hasGoal: URIRef
     hasInstrument: URIRef
+    hasPartner: URIRef
     hasPart: URIRef
     hasPhase: URIRef
     implementedBy: URIRef
     imposedBy: URIRef
+    imposedByGroup: URIRef
     inDomain: URIRef
     inRegion: URIRef
+    informs: URIRef
     inStage: URIRef
+    involvesActor: URIRef
     isTypeOf: URIRef
+    lagsBehind: URIRef
     leadsIn: URIRef
+    leadsTo: URIRef
+    ledBy: URIRef
     memberOf: URIRef
     ofSegment: URIRef
     partOf: URIRef
+    overcomes: URIRef
     precedes: URIRef
     promotes: URIRef
     providedItem: URIRef
     provider: URIRef
+    realises: URIRef
     restrictedBy: URIRef
     restricts: URIRef
+    resultsFrom: URIRef
     setBy: URIRef
     suppliedBy: URIRef
     suppliedFrom: URIRef
@@ -147,6 +163,7 @@ class CKG(DefinedNamespace):
     carriesArgument: URIRef
     closedWorld: URIRef
     evidence: URIRef
+    memberType: URIRef
     sectionNumber: URIRef
     sourceFile: URIRef
 
