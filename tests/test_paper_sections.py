@@ -126,6 +126,21 @@ def test_2_1_jcet_xdfoi(kg):
     assert (xdfoi, CKG.developedBy, jcet) in kg.graph
 
 
+def test_2_1_xdfoi_is_not_a_kind_of_chiplet(kg, chiplet):
+    """Regression (issue 14): XDFOI™ was typed as a kind of chiplet; it is JCET's platform that realises chiplet
+    integration — §2.1 "长电科技的 XDFOI™技术，能实现多种异构芯片的高效集成"."""
+    xdfoi = kg.find("XDFOI")
+    assert not reaches(kg, xdfoi, "ckg:isTypeOf+", chiplet)
+    assert (xdfoi, CKG.realises, chiplet) in kg.graph
+
+
+def test_2_1_xdfoi_realises_heterogeneous_integration(kg):
+    """§2.1: XDFOI™ "能实现多种异构芯片的高效集成" — heterogeneous integration is an integration approach it realises."""
+    het = kg.find("异构集成")
+    assert is_a(kg, het, CKG.IntegrationApproach)
+    assert (kg.find("XDFOI"), CKG.realises, het) in kg.graph
+
+
 def test_2_1_jcet_is_chinese(kg):
     """§2.1: "中国科研机构与企业…如长电科技" — JCET is based in China."""
     assert (kg.find("长电科技"), CKG.basedIn, kg.find("中国")) in kg.graph
