@@ -490,8 +490,9 @@ def test_4_4_brain_drain(kg):
 
 
 def test_4_4_multinationals_are_named(kg):
-    """§4.4: "跨国公司凭借优厚的待遇和良好的发展环境，吸引了大量国内优秀人才" — the multinationals are firms in the graph."""
-    assert is_a(kg, kg.find("跨国公司"), CKG.Firm)
+    """§4.4: "跨国公司凭借优厚的待遇和良好的发展环境，吸引了大量国内优秀人才" — the multinationals are a group of firms."""
+    assert is_a(kg, kg.find("跨国公司"), CKG.ActorGroup)
+    assert (kg.find("跨国公司"), CKG.memberType, CKG.Firm) in kg.graph
 
 
 def test_4_4_training_system(kg):
@@ -588,17 +589,39 @@ def test_5_3_talent_instruments_address_talent_shortage(kg, instrument):
     assert _addresses_talent(kg, kg.find(instrument))
 
 
+def _implemented_by_kind(kg, inst, cls) -> bool:
+    """``inst`` is implemented by an organisation of class ``cls`` or by a group whose members are."""
+    return _ask(kg, "?i ckg:implementedBy ?o . { ?o a/rdfs:subClassOf* ?c } UNION { ?o ckg:memberType/rdfs:subClassOf* ?c }",
+                i=inst, c=cls)
+
+
 def test_5_3_curricula_implemented_by_universities(kg):
     """§5.3: "高校和职业院校应优化专业设置，增设 Chiplet 技术相关课程"."""
-    assert _ask(kg, "?i ckg:implementedBy ?o . ?o a/rdfs:subClassOf* ckg:ResearchInstitution",
-                i=kg.find("优化专业设置，增设 Chiplet 技术相关课程"))
+    assert _implemented_by_kind(kg, kg.find("优化专业设置，增设 Chiplet 技术相关课程"), CKG.ResearchInstitution)
 
 
 @pytest.mark.parametrize("instrument", [name for group, name in INSTRUMENTS if group == "发挥行业协会作用"])
 def test_5_4_association_instruments_implemented_by_associations(kg, instrument):
     """§5.4: "行业协会应充分发挥桥梁纽带作用，组织企业参与国际技术交流活动…协调企业间的利益关系…积极开展行业调研"."""
-    assert _ask(kg, "?i ckg:implementedBy ?o . ?o a/rdfs:subClassOf* ckg:IndustryAssociation",
-                i=kg.find(instrument))
+    assert _implemented_by_kind(kg, kg.find(instrument), CKG.IndustryAssociation)
+
+
+GROUPS_OF_ACTORS = [
+    ("国内企业", CKG.Firm), ("国内 EDA 企业", CKG.Firm), ("跨国公司", CKG.Firm),
+    ("高校和科研机构", CKG.ResearchInstitution), ("高校和职业院校", CKG.ResearchInstitution),
+    ("industry associations", CKG.IndustryAssociation),
+]
+
+
+@pytest.mark.parametrize("name, member_type", GROUPS_OF_ACTORS)
+def test_groups_of_actors_are_not_single_organisations(kg, name, member_type):
+    """Regression (issue 14): "国内企业", "国内 EDA 企业", "跨国公司"… were typed as one firm; they are groups whose
+    members are firms (or institutions, associations), so a count of firms no longer counts them."""
+    group = kg.find(name)
+    assert is_a(kg, group, CKG.ActorGroup)
+    assert (group, CKG.memberType, member_type) in kg.graph
+    for single in (CKG.Firm, CKG.ResearchInstitution, CKG.IndustryAssociation, CKG.GovernmentBody):
+        assert not is_a(kg, group, single), (name, single)
 
 
 # ================================================================ §6 结论
