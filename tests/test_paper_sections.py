@@ -606,6 +606,15 @@ def test_5_4_association_instruments_implemented_by_associations(kg, instrument)
     assert _implemented_by_kind(kg, kg.find(instrument), CKG.IndustryAssociation)
 
 
+def test_5_4_industry_surveys_inform_the_government(kg):
+    """Regression (issue 14): §5.4 "积极开展行业调研，为政府制定产业政策提供数据支持" — the associations carry out the
+    surveys; the government receives the data and does not implement them."""
+    surveys, gov = kg.find("开展行业调研"), kg.find("政府")
+    assert (surveys, CKG.informs, gov) in kg.graph
+    assert (surveys, CKG.implementedBy, gov) not in kg.graph
+    assert _implemented_by_kind(kg, surveys, CKG.IndustryAssociation)
+
+
 GROUPS_OF_ACTORS = [
     ("国内企业", CKG.Firm), ("国内 EDA 企业", CKG.Firm), ("跨国公司", CKG.Firm),
     ("高校和科研机构", CKG.ResearchInstitution), ("高校和职业院校", CKG.ResearchInstitution),
