@@ -383,11 +383,11 @@ def test_4_four_challenges_in_order(kg, order, name):
 
 @pytest.mark.parametrize("part", [
     "地缘政治因素影响供应链稳定",
-    "限制高端半导体技术、设备和材料的出口",
+    "对中国半导体产业进行“卡脖子”",
     "在国际市场上面临更为严格的审查和限制",
 ])
 def test_4_1_parts_of_the_international_situation(kg, part):
-    """§4.1: "供应链的稳定…"; "限制高端半导体技术、设备和材料的出口"; "更为严格的审查和限制" — bottlenecks of 国际形势."""
+    """§4.1: "供应链的稳定…"; "试图对中国半导体产业进行“卡脖子”"; "更为严格的审查和限制" — bottlenecks of 国际形势."""
     b = kg.find(part)
     assert is_a(kg, b, CKG.Bottleneck)
     assert reaches(kg, kg.find("国际形势"), PART, b)
@@ -415,6 +415,16 @@ def test_4_1_export_restrictions_restrict_equipment_and_materials(kg):
 def test_4_1_export_restrictions_target_china(kg):
     """§4.1: "试图对中国半导体产业进行“卡脖子”" — the US-led export control restricts China."""
     assert _international_causes(kg, CKG.ExportControl, "?m ckg:restricts ?cn .", cn=kg.find("中国"))
+
+
+def test_4_1_chokehold_is_not_its_own_cause(kg):
+    """Regression (issue 14): the bottleneck was labelled with the very words of the measure that 'caused' it. The
+    bottleneck is the chokehold on China ("试图对中国半导体产业进行“卡脖子”"); the measure is what imposes it, and the
+    measure's words name the measure."""
+    choke, measure = kg.find("卡脖子"), kg.find("限制高端半导体技术、设备和材料的出口")
+    assert is_a(kg, choke, CKG.Bottleneck) and is_a(kg, measure, CKG.ExportControl)
+    assert (choke, CKG.causedBy, measure) in kg.graph
+    assert not set(kg.graph.objects(choke, RDFS.label)) & set(kg.graph.objects(measure, RDFS.label))
 
 
 def test_4_1_chips_and_science_act(kg):

@@ -313,10 +313,10 @@ def test_unaddressed_challenges_are_the_international_ones_section_5_leaves_open
     """§4.1's supply-chain instability, export restrictions and scrutiny abroad: no §5 measure answers them."""
     rows = run(kg, "unaddressed-challenges")
     assert column(rows, "challengeLabel") == {norm(x) for x in (
-        "地缘政治因素影响供应链稳定", "限制高端半导体技术、设备和材料的出口", "在国际市场上面临更为严格的审查和限制")}
+        "地缘政治因素影响供应链稳定", "对中国半导体产业进行“卡脖子”", "在国际市场上面临更为严格的审查和限制")}
     assert column(rows, "parentLabel") == {"国际形势"}
     export = next(r for r in rows if r["challenge"] == CKGD.BottleneckExportRestrictions)
-    # "限制高端半导体技术、设备和材料的出口": the equipment and the materials.
+    # the chokehold "限制高端半导体技术、设备和材料的出口…“卡脖子”": the equipment and the materials.
     assert {"先进制程设备", "关键材料"} <= set(str(export["concerns"]).split("; "))
 
 
@@ -428,7 +428,7 @@ def test_market_structure_in_english_and_by_year(kg):
 # ====================================================================== challenges
 
 CHALLENGE_PARTS = {  # §4.1–§4.4, each with the bottlenecks its section describes
-    "国际形势": {"地缘政治因素影响供应链稳定", "限制高端半导体技术、设备和材料的出口",
+    "国际形势": {"地缘政治因素影响供应链稳定", "对中国半导体产业进行“卡脖子”",
              "关键技术引进、国际合作拓展受阻", "在国际市场上面临更为严格的审查和限制"},
     "技术瓶颈": {"高端 EDA 工具严重依赖进口", "先进制程设备技术落后", "关键材料国产化率低"},
     "市场竞争": {"国际半导体巨头占据领先地位", "国内 Chiplet 市场尚处于发展初期"},
@@ -581,11 +581,11 @@ def test_restricted_items_us_led_export_controls(kg):
 
 
 def test_external_measures_and_the_challenges_they_cause(kg):
-    """§4.1: the US-led export rules cause the export restrictions and obstruct technology imports; the CHIPS Act
+    """§4.1: the US-led export rules cause the chokehold ("卡脖子") and obstruct technology imports; the CHIPS Act
     brings stricter scrutiny (signed 9 August 2022, public source)."""
     rows = run(kg, "external-measures")
     causes = {(val(r, "measureLabel"), val(r, "causesLabel")) for r in rows}
-    assert (norm("以美国为首的部分国家出台的出口限制政策法规"), norm("限制高端半导体技术、设备和材料的出口")) in causes
+    assert (norm("以美国为首的部分国家出台的出口限制政策法规"), norm("对中国半导体产业进行“卡脖子”")) in causes
     assert (norm("以美国为首的部分国家出台的出口限制政策法规"), norm("关键技术引进、国际合作拓展受阻")) in causes
     chips = [r for r in rows if r["measure"] == CKGD.CHIPSAct]
     assert chips and column(chips, "imposerLabel") == {"美国"} and column(chips, "kindLabel") == {"产业法案"}
