@@ -363,6 +363,40 @@ def test_3_mid_term_targets_research_collaboration(kg, phases):
                 p=phases["中期"], b=kg.find("产学研协同创新机制尚未充分发挥作用"))
 
 
+def test_3_1_cooperation_is_its_own_goal(kg, phases):
+    """Regression (issue 14): §3.1 "推动企业间的合作与交流，参与并主导部分 Chiplet 技术标准的制定" — two goals; the
+    cooperation goal targets §2.3 "企业间合作有待加强", the standards goal only the standards."""
+    coop, std = kg.find("推动企业间的合作与交流"), kg.find("参与并主导部分 Chiplet 技术标准的制定")
+    weak = kg.find("企业间合作有待加强")
+    assert (phases["短期"], CKG.hasGoal, coop) in kg.graph
+    assert (coop, CKG.targets, weak) in kg.graph
+    assert (std, CKG.targets, weak) not in kg.graph
+
+
+@pytest.mark.parametrize("key, goal", [
+    ("短期", "满足市场对中低端芯片的多样化需求，扩大市场份额"),
+    ("中期", "缩小与国际先进水平的差距"),
+    ("中期", "完善产业生态建设"),
+    ("长期", "掌握核心技术与自主知识产权"),
+    ("长期", "吸引全球优质资源"),
+    ("长期", "提升中国半导体产业在全球的竞争力与影响力"),
+    ("长期", "成为全球 Chiplet 技术创新与产业发展的引领者"),
+])
+def test_3_goals_that_lived_only_in_quotes(kg, phases, key, goal):
+    """§3.1–§3.3: goals the paper states inside other goals' sentences are goals of their phase in their own right."""
+    g = kg.find(goal)
+    assert is_a(kg, g, CKG.RoadmapGoal)
+    assert (phases[key], CKG.hasGoal, g) in kg.graph
+
+
+def test_3_3_mature_ecosystem_targets_the_ecosystem_not_chiplets(kg, chiplet):
+    """§3.3 "构建成熟、完善的产业生态系统" targets the ecosystem challenge; "成为全球 Chiplet 技术创新…的引领者" is the goal
+    that targets chiplet technology (the former borrowed the latter's words)."""
+    assert (kg.find("构建成熟、完善的产业生态系统"), CKG.targets, chiplet) not in kg.graph
+    assert (kg.find("成为全球 Chiplet 技术创新与产业发展的引领者"), CKG.targets, chiplet) in kg.graph
+    assert (kg.find("完善产业生态建设"), CKG.targets, kg.find("Chiplet 技术生态建设仍需完善")) in kg.graph
+
+
 def test_3_long_term_targets_chiplet_leadership(kg, phases, chiplet):
     """§3.3: "在 Chiplet 技术领域达到国际领先水平…成为全球 Chiplet 技术创新与产业发展的引领者"."""
     assert _phase_targets(kg, phases["长期"], chiplet)

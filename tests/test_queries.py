@@ -352,12 +352,14 @@ def test_idle_policies_are_the_measures_section_5_gives_no_target(kg, paper_text
 
 # ====================================================================== roadmap
 
-ROADMAP_GOALS = {  # §3's three phases, each goal in the order the paper states it
-    "短期发展目标（1-3 年）": ["聚焦关键技术突破", "参与并主导部分 Chiplet 技术标准的制定",
-                          "重点发展适用于 5G 通信、物联网等领域的 Chiplet 产品"],
-    "中期发展目标（3-5 年）": ["实现 7nm 及以下先进制程 Chiplet 技术的量产", "加强产学研深度融合",
-                          "将 Chiplet 技术广泛应用于人工智能、自动驾驶等新兴战略领域"],
-    "长期发展目标（5 年以上）": ["在 Chiplet 技术领域达到国际领先水平", "全产业链自主可控", "构建成熟、完善的产业生态系统"],
+ROADMAP_GOALS = {  # §3's three phases, each goal in the order the paper states it (issue 14: every goal of §3)
+    "短期发展目标（1-3 年）": ["聚焦关键技术突破", "推动企业间的合作与交流", "参与并主导部分 Chiplet 技术标准的制定",
+                          "重点发展适用于 5G 通信、物联网等领域的 Chiplet 产品", "扩大市场份额"],
+    "中期发展目标（3-5 年）": ["实现 7nm 及以下先进制程 Chiplet 技术的量产", "缩小与国际先进水平的差距", "完善产业生态建设",
+                          "加强产学研深度融合", "将 Chiplet 技术广泛应用于人工智能、自动驾驶等新兴战略领域"],
+    "长期发展目标（5 年以上）": ["在 Chiplet 技术领域达到国际领先水平", "掌握核心技术与自主知识产权", "全产业链自主可控",
+                           "构建成熟、完善的产业生态系统", "吸引全球优质资源", "提升中国半导体产业在全球的竞争力与影响力",
+                           "成为全球 Chiplet 技术创新与产业发展的引领者"],
 }
 
 
