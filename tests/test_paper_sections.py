@@ -64,6 +64,29 @@ def test_intro_chiplet_interconnects_with_advanced_packaging(kg, chiplet):
     assert (chiplet, CKG.usesTechnology, kg.find("先进封装技术")) in kg.graph
 
 
+def test_intro_moores_law_leads_to_rising_cost_and_development_time(kg, chiplet):
+    """引言: "摩尔定律逐渐逼近物理极限，芯片制造面临成本攀升、研发周期延长等挑战" — and chiplets "有效降低成本…缩短研发周期"."""
+    moore = kg.find("摩尔定律逐渐逼近物理极限")
+    assert is_a(kg, moore, CKG.Condition)
+    for challenge, advantage in (("成本攀升", "成本控制"), ("研发周期延长", "缩短研发周期")):
+        c = kg.find(challenge)
+        assert is_a(kg, c, CKG.Challenge)
+        assert (moore, CKG.leadsTo, c) in kg.graph
+        # a reader following the labels finds chiplets' answer: an advantage of chiplets counters the challenge
+        assert _ask(kg, "?t ckg:hasAdvantage ?a . ?a ckg:counters ?c", t=chiplet, c=c), challenge
+        assert (kg.find(advantage), CKG.counters, c) in kg.graph
+    assert (chiplet, CKG.counters, moore) in kg.graph
+
+
+@pytest.mark.parametrize("cause", ["研发投入少", "技术水平低", "产业结构不合理"])
+def test_intro_why_china_sits_at_the_low_to_middle_end(kg, cause):
+    """引言: "由于研发投入少、技术水平低、产业结构不合理，一直处于全球价值链中低端，在高端芯片技术方面仍面临诸多挑战"."""
+    c = kg.find(cause)
+    assert is_a(kg, c, CKG.Condition)
+    assert (c, CKG.leadsTo, kg.find("处于全球价值链中低端")) in kg.graph
+    assert (c, CKG.leadsTo, kg.find("在高端芯片技术方面仍面临诸多挑战")) in kg.graph
+
+
 # ================================================================ §1.1 技术原理
 
 @pytest.mark.parametrize("name, cls", [
@@ -77,6 +100,14 @@ def test_1_1_chiplet_uses_interconnect_and_packaging(kg, chiplet, name, cls):
     tech = kg.find(name)
     assert is_a(kg, tech, cls), (name, cls)
     assert (chiplet, CKG.usesTechnology, tech) in kg.graph, name
+
+
+def test_1_1_overall_performance(kg, chiplet):
+    """§1.1: "这种模块化设计打破了传统单芯片集成的限制…提升了芯片设计的灵活性与整体性能" — advantages over the SoC."""
+    perf = kg.find("整体性能")
+    assert is_a(kg, perf, CKG.Advantage)
+    assert (chiplet, CKG.hasAdvantage, perf) in kg.graph
+    assert (perf, CKG.comparedWith, kg.find("SoC")) in kg.graph
 
 
 def test_1_1_tsv_abbreviation_names_the_same_entity(kg):
@@ -735,3 +766,13 @@ def test_3_1_chiplet_does_not_depend_on_what_a_goal_funds(kg, chiplet):
     """Regression (issue 14): §3.1 "加大在…先进封装设备…研发的投入" is a goal, not a statement that chiplets depend on
     advanced packaging equipment; the goal targets it, the technology does not depend on it."""
     assert (chiplet, CKG.dependsOn, kg.find("先进封装设备")) not in kg.graph
+
+
+def test_6_moving_to_the_middle_to_high_end(kg):
+    """§6: "…等措施，有望…推动中国半导体产业在全球产业链中迈向中高端水平" — the aim of all four groups and the roadmap,
+    and it overcomes the introduction's "一直处于全球价值链中低端"."""
+    aim = kg.find("推动中国半导体产业在全球产业链中迈向中高端水平")
+    assert is_a(kg, aim, CKG.Aim)
+    assert (aim, CKG.overcomes, kg.find("处于全球价值链中低端")) in kg.graph
+    for g in GROUPS + ["中国 Chiplet 技术发展路线图"]:
+        assert (kg.find(g), CKG.aimsAt, aim) in kg.graph, g
