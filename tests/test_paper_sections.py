@@ -144,6 +144,18 @@ def test_2_1_key_technologies_tsv_and_rdl(kg, name):
     assert is_a(kg, kg.find(name), CKG.InterconnectTechnology)
 
 
+@pytest.mark.parametrize("name", ["硅通孔", "RDL"])
+def test_2_1_domestic_breakthroughs(kg, chiplet, name):
+    """§2.1: "中国科研机构与企业在 Chiplet 技术研发方面积极投入，在关键技术如 TSV、RDL（重分布层）等取得一定突破" — a
+    Chinese group made breakthroughs in each, and each is a key technology chiplets use (RDL had no relation at all)."""
+    tech = kg.find(name)
+    group = kg.find("中国科研机构与企业")
+    assert is_a(kg, group, CKG.ActorGroup)
+    assert (group, CKG.basedIn, kg.find("中国")) in kg.graph
+    assert (group, CKG.achievedBreakthroughIn, tech) in kg.graph
+    assert (chiplet, CKG.usesTechnology, tech) in kg.graph
+
+
 def test_2_1_rdl_chinese_name(kg):
     """§2.1: "RDL（重分布层）" — the abbreviation and the Chinese name name one entity."""
     assert kg.find("重分布层") == kg.find("RDL")
@@ -225,6 +237,15 @@ def test_2_2_firms_are_chinese(kg, firm):
     assert (kg.find(firm), CKG.basedIn, kg.find("中国")) in kg.graph
 
 
+def test_2_2_tracking_emerging_fields(kg):
+    """§2.2: "这就需要中国…加强对新兴领域技术趋势的研究和跟踪，提前布局技术研发，抢占市场先机" — a recommendation with its aim."""
+    rec = kg.find("加强对新兴领域技术趋势的研究和跟踪")
+    assert is_a(kg, rec, CKG.Policy)
+    aim = kg.find("抢占市场先机")
+    assert is_a(kg, aim, CKG.Aim)
+    assert (rec, CKG.aimsAt, aim) in kg.graph
+
+
 def test_2_2_low_standardisation_concerns_standards(kg):
     """§2.2: "标准化程度低、生态不完善等问题限制了其大规模推广" — a bottleneck concerning the standards."""
     b = kg.find("标准化程度低、生态不完善")
@@ -256,6 +277,31 @@ def test_2_3_ecosystem_weaknesses_belong_together(kg):
     """§2.3: "生态建设方面仍需完善。一方面，企业间合作有待加强…另一方面，产学研协同创新机制尚未充分发挥作用" — parts of one challenge."""
     assert _ask(kg, f"?c a/rdfs:subClassOf* ckg:Challenge ; {PART} ?a , ?b",
                 a=kg.find("企业间合作有待加强"), b=kg.find("产学研协同创新机制尚未充分发挥作用"))
+
+
+def test_2_3_industry_chain_coordination(kg):
+    """§2.3: "为应对这些新的形势…还应进一步强化产业链协同发展" — a recommendation that addresses the ecosystem challenge, made
+    of three parts with their actors: upstream and downstream firms share information; design firms design for what
+    manufacturers can do; packaging and test firms join at the design stage."""
+    coord = kg.find("强化产业链协同发展")
+    assert is_a(kg, coord, CKG.Policy)
+    assert (coord, CKG.addresses, kg.find("Chiplet 技术生态建设仍需完善")) in kg.graph
+    parts = {
+        "产业链上下游企业加强信息共享和技术交流": "产业链上下游企业",
+        "根据制造工艺的特点和能力进行芯片架构设计": "芯片设计企业",
+        "封装测试企业提前介入芯片设计阶段": "封装测试企业",
+    }
+    for part, actor in parts.items():
+        p = kg.find(part)
+        assert (coord, CKG.hasPart, p) in kg.graph, part
+        assert (p, CKG.implementedBy, kg.find(actor)) in kg.graph, part
+        assert is_a(kg, kg.find(actor), CKG.ActorGroup)
+    dfm = kg.find("根据制造工艺的特点和能力进行芯片架构设计")
+    assert (dfm, CKG.hasPartner, kg.find("制造企业")) in kg.graph
+    # sharing information and designing with manufacturers answer "企业间合作有待加强"
+    weak = kg.find("企业间合作有待加强")
+    assert (kg.find("产业链上下游企业加强信息共享和技术交流"), CKG.addresses, weak) in kg.graph
+    assert (dfm, CKG.addresses, weak) in kg.graph
 
 
 TABLE_1 = [
