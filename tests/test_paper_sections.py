@@ -538,6 +538,19 @@ def test_4_1_chokehold_is_not_its_own_cause(kg):
     assert not set(kg.graph.objects(choke, RDFS.label)) & set(kg.graph.objects(measure, RDFS.label))
 
 
+def test_4_1_us_led_countries(kg):
+    """§4.1: "以美国为首的部分国家通过出台一系列政策法规，限制高端半导体技术、设备和材料的出口" — a group of countries led
+    by the US imposes the restrictions, which restrict high-end semiconductor technology too."""
+    group = kg.find("以美国为首的部分国家")
+    assert is_a(kg, group, CKG.CountryGroup)
+    assert (group, CKG.ledBy, kg.find("美国")) in kg.graph
+    measure = kg.find("限制高端半导体技术、设备和材料的出口")
+    assert (measure, CKG.imposedByGroup, group) in kg.graph
+    tech = kg.find("高端半导体技术")
+    assert is_a(kg, tech, CKG.Technology)
+    assert (measure, CKG.restricts, tech) in kg.graph
+
+
 def test_4_1_chips_and_science_act(kg):
     """§4.1: "美国《芯片与科学法案》的实施…中国 Chiplet 企业…面临着更为严格的审查和限制" — a US law behind 国际形势."""
     act = kg.find("芯片与科学法案")
@@ -557,6 +570,23 @@ def test_4_2_technical_bottlenecks(kg, bottleneck, item):
     assert is_a(kg, b, CKG.Bottleneck)
     assert (kg.find("技术瓶颈"), CKG.hasPart, b) in kg.graph
     assert (b, CKG.concerns, kg.find(item)) in kg.graph
+
+
+def test_4_2_domestic_eda_firms_lag_the_international_giants(kg):
+    """§4.2: "国内 EDA 企业在技术水平、功能完整性和市场份额方面与国际巨头差距明显" — both groups make up the EDA bottleneck."""
+    domestic, giants = kg.find("国内 EDA 企业"), kg.find("国际巨头")
+    assert is_a(kg, giants, CKG.ActorGroup)
+    assert (domestic, CKG.lagsBehind, giants) in kg.graph
+    b = kg.find("高端 EDA 工具严重依赖进口")
+    assert {(b, CKG.involvesActor, domestic), (b, CKG.involvesActor, giants)} <= set(kg.graph)
+
+
+def test_5_1_foreign_partners(kg):
+    """§5.1: "鼓励国内企业与国际先进企业、科研机构开展技术交流与合作" — the foreign partners are named, not implementers."""
+    inst, partners = kg.find("加强国际科技合作"), kg.find("国际先进企业、科研机构")
+    assert is_a(kg, partners, CKG.ActorGroup)
+    assert (inst, CKG.hasPartner, partners) in kg.graph
+    assert (inst, CKG.implementedBy, partners) not in kg.graph
 
 
 @pytest.mark.parametrize("specific, general", [
@@ -596,6 +626,32 @@ def test_4_3_parts_of_market_competition(kg, part):
     assert reaches(kg, kg.find("市场竞争"), PART, b)
 
 
+MARKET_FACTORS = ["对 Chiplet 技术的认知度和接受度有待提高", "市场规模较小，尚未形成规模效应",
+                  "企业的盈利能力和发展动力受影响", "中国企业在国际市场拓展中面临较高壁垒"]
+
+
+@pytest.mark.parametrize("factor", MARKET_FACTORS)
+def test_4_3_market_factors_reachable_from_the_challenge(kg, factor):
+    """§4.3: "消费者和企业对 Chiplet 技术的认知度和接受度有待提高，市场规模较小，尚未形成规模效应，影响企业的盈利能力…";
+    "中国企业在国际市场拓展中面临较高壁垒" — each factor is reached from 市场竞争 through parts and what they lead to."""
+    assert reaches(kg, kg.find("市场竞争"), "(ckg:hasPart|ckg:leadsTo)+", kg.find(factor))
+
+
+def test_4_3_small_market_weakens_profitability(kg):
+    """§4.3: "市场规模较小，尚未形成规模效应，影响企业的盈利能力和发展动力"."""
+    assert (kg.find("市场规模较小，尚未形成规模效应"), CKG.leadsTo, kg.find("企业的盈利能力和发展动力受影响")) in kg.graph
+
+
+def test_4_3_giants_first_mover_advantage_raises_barriers(kg):
+    """§4.3: "英特尔、台积电、三星等…具有先发优势，中国企业在国际市场拓展中面临较高壁垒" — the giants are a named group."""
+    giants = kg.find("国际半导体巨头")
+    for firm in ("英特尔", "台积电", "三星"):
+        assert (kg.find(firm), CKG.memberOf, giants) in kg.graph
+    lead = kg.find("国际半导体巨头占据领先地位")
+    assert (lead, CKG.involvesActor, giants) in kg.graph
+    assert (lead, CKG.leadsTo, kg.find("中国企业在国际市场拓展中面临较高壁垒")) in kg.graph
+
+
 def test_4_4_talent_shortage_concerns_talent(kg):
     """§4.4: "需要具备半导体设计、封装、材料等多方面知识的复合型人才…导致专业人才供应不足"."""
     talent = kg.find("复合型人才")
@@ -614,6 +670,19 @@ def test_4_4_multinationals_are_named(kg):
     """§4.4: "跨国公司凭借优厚的待遇和良好的发展环境，吸引了大量国内优秀人才" — the multinationals are a group of firms."""
     assert is_a(kg, kg.find("跨国公司"), CKG.ActorGroup)
     assert (kg.find("跨国公司"), CKG.memberType, CKG.Firm) in kg.graph
+
+
+@pytest.mark.parametrize("cost", ["带走了先进技术和经验", "增加了企业的人才培养成本", "增加了技术研发风险"])
+def test_4_4_what_talent_loss_costs(kg, cost):
+    """§4.4: "人才流失不仅带走了先进技术和经验，还增加了企业的人才培养成本和技术研发风险"."""
+    c = kg.find(cost)
+    assert is_a(kg, c, CKG.Condition)
+    assert (kg.find("人才流失"), CKG.leadsTo, c) in kg.graph
+
+
+def test_4_4_multinationals_drive_the_brain_drain(kg):
+    """§4.4: "跨国公司凭借优厚的待遇和良好的发展环境，吸引了大量国内优秀人才" — the brain drain involves them."""
+    assert (kg.find("人才流失"), CKG.involvesActor, kg.find("跨国公司")) in kg.graph
 
 
 def test_4_4_training_system(kg):

@@ -316,7 +316,7 @@ def test_unaddressed_challenges_are_the_ones_section_5_leaves_open(kg):
     rows = run(kg, "unaddressed-challenges")
     assert column(rows, "challengeLabel") == {norm(x) for x in (
         "地缘政治因素影响供应链稳定", "对中国半导体产业进行“卡脖子”", "在国际市场上面临更为严格的审查和限制",
-        "国际半导体巨头占据领先地位",
+        "国际半导体巨头占据领先地位", "中国企业在国际市场拓展中面临较高壁垒",
         # the introduction's challenges: chiplet technology counters two of them, no policy addresses them
         "成本攀升", "研发周期延长", "在高端芯片技术方面仍面临诸多挑战")}
     assert column(rows, "parentLabel") - {None} == {"国际形势", "市场竞争"}
@@ -450,7 +450,7 @@ CHALLENGE_PARTS = {  # §4.1–§4.4, each with the bottlenecks its section desc
     "国际形势": {"地缘政治因素影响供应链稳定", "对中国半导体产业进行“卡脖子”",
              "关键技术引进、国际合作拓展受阻", "在国际市场上面临更为严格的审查和限制"},
     "技术瓶颈": {"高端 EDA 工具严重依赖进口", "先进制程设备技术落后", "关键材料国产化率低"},
-    "市场竞争": {"国际半导体巨头占据领先地位", "国内 Chiplet 市场尚处于发展初期"},
+    "市场竞争": {"国际半导体巨头占据领先地位", "国内 Chiplet 市场尚处于发展初期", "中国企业在国际市场拓展中面临较高壁垒"},
     "人才短缺": {"人才培养体系尚不完善", "人才流失"},
 }
 
