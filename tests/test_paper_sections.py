@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 from rdflib import URIRef
-from rdflib.namespace import RDFS, XSD
+from rdflib.namespace import DCTERMS, RDFS, XSD
 
 from chiplet_kg import CKG
 from chiplet_kg.namespace import PREFIXES
@@ -891,3 +891,12 @@ def test_6_moving_to_the_middle_to_high_end(kg):
     assert (aim, CKG.overcomes, kg.find("处于全球价值链中低端")) in kg.graph
     for g in GROUPS + ["中国 Chiplet 技术发展路线图"]:
         assert (kg.find(g), CKG.aimsAt, aim) in kg.graph, g
+
+
+def test_software_tools_for_semiconductors_are_not_eda_as_a_whole(kg):
+    """Issue 14: the December 2024 US rule names "three related types of software tools for developing or producing
+    semiconductors", not EDA as a whole; the narrower item exists, with a primary source, and is no kind of EDA tool."""
+    tools = kg.find("software tools for developing or producing semiconductors")
+    assert is_a(kg, tools, CKG.SupplyChainItem)
+    assert not reaches(kg, tools, "ckg:isTypeOf+", kg.find("EDA 工具"))
+    assert any("govinfo.gov" in str(src) for src in kg.graph.objects(tools, DCTERMS.source))
