@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 from rdflib import URIRef
-from rdflib.namespace import DCTERMS, RDFS, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from chiplet_kg import CKG
 from chiplet_kg.namespace import PREFIXES
@@ -900,3 +900,38 @@ def test_software_tools_for_semiconductors_are_not_eda_as_a_whole(kg):
     assert is_a(kg, tools, CKG.SupplyChainItem)
     assert not reaches(kg, tools, "ckg:isTypeOf+", kg.find("EDA 工具"))
     assert any("govinfo.gov" in str(src) for src in kg.graph.objects(tools, DCTERMS.source))
+
+
+# ================================================================ definitions (issue 14)
+
+def _paper_entities(kg) -> list:
+    return _select(kg, "SELECT DISTINCT ?e WHERE { ?e a/rdfs:subClassOf* ckg:Entity ; dcterms:source ?s . "
+                       "?s dcterms:isPartOf+ ckgd:paper }")
+
+
+def test_every_paper_entity_has_a_definition_in_both_languages(kg):
+    """Every entity the paper names has a skos:definition in English and in Chinese."""
+    from rdflib.namespace import SKOS
+
+    rows = _paper_entities(kg)
+    assert len(rows) >= 150
+    missing = [kg.qname(e) for (e,) in rows if {d.language for d in kg.graph.objects(e, SKOS.definition)} < {"en", "zh"}]
+    assert missing == []
+
+
+@pytest.mark.parametrize("name, quote", [
+    ("Chiplet 技术", "将不同功能的小芯片（Chiplet），依据各自最适配的制程工艺分别制造"),
+    ("复合型人才", "需要具备半导体设计、封装、材料等多方面知识的复合型人才"),
+    ("成本控制", "部分对制程要求较低的模块可采用成熟工艺制造，降低整体成本"),
+])
+def test_definitions_in_the_papers_words_cite_their_section(kg, paper_text, name, quote):
+    """Where the paper defines a term, the Chinese definition is its own words, and an axiom names the section."""
+    e = kg.find(name)
+    rows = _select(kg, "SELECT ?d ?sec ?ev WHERE { ?e skos:definition ?d . FILTER(LANG(?d) = 'zh') "
+                       "?ax owl:annotatedSource ?e ; owl:annotatedProperty skos:definition ; owl:annotatedTarget ?d ; "
+                       "dcterms:source ?sec ; ckg:evidence ?ev }", e=e)
+    assert rows, name
+    d, sec, ev = rows[0]
+    assert quote in str(d)
+    assert "".join(str(d).split()).rstrip("。") in paper_text
+    assert (sec, RDF.type, CKG.SourceSection) in kg.graph
