@@ -805,6 +805,14 @@ def test_5_4_industry_surveys_inform_the_government(kg):
     assert _implemented_by_kind(kg, surveys, CKG.IndustryAssociation)
 
 
+def test_5_3_training_alliances_are_the_firms_with_universities_as_partners(kg):
+    """§5.3: "企业应加强与高校的合作，建立实习基地和人才培养联盟" — the firms are called on; the universities are partners."""
+    inst = kg.find("建立实习基地和人才培养联盟")
+    assert (inst, CKG.implementedBy, kg.find("国内企业")) in kg.graph
+    assert (inst, CKG.hasPartner, kg.find("高校和职业院校")) in kg.graph
+    assert (inst, CKG.implementedBy, kg.find("高校和职业院校")) not in kg.graph
+
+
 GROUPS_OF_ACTORS = [
     ("国内企业", CKG.Firm), ("国内 EDA 企业", CKG.Firm), ("跨国公司", CKG.Firm),
     ("高校和科研机构", CKG.ResearchInstitution), ("高校和职业院校", CKG.ResearchInstitution),
