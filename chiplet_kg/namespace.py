@@ -26,11 +26,14 @@ class CKG(DefinedNamespace):
 
     # classes
     AddressedDependency: URIRef
+    ActorGroup: URIRef
     AggregateProvider: URIRef
     Advantage: URIRef
+    Aim: URIRef
     ApplicationDomain: URIRef
     Bottleneck: URIRef
     Challenge: URIRef
+    Condition: URIRef
     CountryGroup: URIRef
     CountryOrRegion: URIRef
     CountryProvision: URIRef
@@ -88,8 +91,10 @@ class CKG(DefinedNamespace):
     UnaddressedDependency: URIRef
     Unit: URIRef
     # object properties
+    achievedBreakthroughIn: URIRef
     addressedBy: URIRef
     addresses: URIRef
+    aimsAt: URIRef
     appliedBy: URIRef
     appliedIn: URIRef
     appliesTechnology: URIRef
@@ -98,6 +103,7 @@ class CKG(DefinedNamespace):
     comparedWith: URIRef
     competesIn: URIRef
     concerns: URIRef
+    counters: URIRef
     coveredBy: URIRef
     covers: URIRef
     dependencyOf: URIRef
@@ -109,24 +115,34 @@ class CKG(DefinedNamespace):
     hasAdvantage: URIRef
     hasGoal: URIRef
     hasInstrument: URIRef
+    hasPartner: URIRef
     hasPart: URIRef
     hasPhase: URIRef
     implementedBy: URIRef
     imposedBy: URIRef
+    imposedByGroup: URIRef
     inDomain: URIRef
     inRegion: URIRef
+    informs: URIRef
     inStage: URIRef
+    involvesActor: URIRef
     isTypeOf: URIRef
+    lagsBehind: URIRef
     leadsIn: URIRef
+    leadsTo: URIRef
+    ledBy: URIRef
     memberOf: URIRef
     ofSegment: URIRef
     partOf: URIRef
+    overcomes: URIRef
     precedes: URIRef
     promotes: URIRef
     providedItem: URIRef
     provider: URIRef
+    realises: URIRef
     restrictedBy: URIRef
     restricts: URIRef
+    resultsFrom: URIRef
     setBy: URIRef
     suppliedBy: URIRef
     suppliedFrom: URIRef
@@ -148,6 +164,7 @@ class CKG(DefinedNamespace):
     carriesArgument: URIRef
     closedWorld: URIRef
     evidence: URIRef
+    memberType: URIRef
     sectionNumber: URIRef
     sourceFile: URIRef
     # policies and measures in force (issue 14; ontology section "Policies and measures in force")

@@ -74,7 +74,7 @@ def test_policy_trace_runs_left_to_right(g):
     for u, v in spec.graph.edges():
         assert lv[u] <= lv[v], (u, v)
     # The gaps are marked: what no policy addresses, what only indirectly, what addresses nothing.
-    assert spec.marks[D + "AdvancedPackagingEquipment"] == "gap"
+    assert "gap" in spec.marks.values() and D + "AdvancedPackagingEquipment" not in spec.marks  # issue 14: no dependency
     assert spec.marks[D + "Photoresist"] == "indirect"
     assert spec.marks[D + "InstrumentIPProtection"] == "idle"
     assert D + "HighEndEDA" not in spec.marks
@@ -84,7 +84,7 @@ def test_roadmap_and_supply_chain_views(g):
     road = select(g, "roadmap")
     assert road.levels[D + "ChinaChipletRoadmap"] == 0
     assert sum(1 for n, lv in road.levels.items() if lv == 1) == 3      # the paper's three phases
-    assert sum(1 for n, lv in road.levels.items() if lv == 2) == 9      # and nine goals
+    assert sum(1 for n, lv in road.levels.items() if lv == 2) == 17     # and seventeen goals (issue 14)
     assert road.levels[D + "AdvancedPackagingEquipment"] == 3
     sc = select(g, "supply-chain")
     assert sc.levels is None

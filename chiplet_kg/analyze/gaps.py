@@ -79,8 +79,8 @@ def gaps(g, *, lang: str = "en", indirect: bool = True) -> list[dict]:
     >>> from chiplet_kg import ChipletKG
     >>> from chiplet_kg.network import project
     >>> rows = gaps(project(ChipletKG()))
-    >>> [r["status_code"] for r in rows if r["id"] == "ckgd:AdvancedPackagingEquipment"]
-    ['not-addressed']
+    >>> [r["status_code"] for r in rows if r["id"] == "ckgd:Photoresist"]
+    ['only-indirectly']
     """
     m = Model.of(g)
     rows: list[dict] = []
