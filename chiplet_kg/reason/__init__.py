@@ -71,7 +71,7 @@ def _hermit_over(graph: Graph) -> HermitOutput | Reasoning:
         return Reasoning(False)
 
 
-def reason_graph(graph: Graph, *, ox_store=None, scoped: bool = True) -> Reasoning:
+def reason_graph(graph: Graph, *, ox_store=None, scoped: bool = True, infer: bool = True) -> Reasoning:
     """Reason over ``graph`` (ontology and data): one HermiT run, rules for the rest, then the closed world.
 
     Parameters
@@ -79,6 +79,7 @@ def reason_graph(graph: Graph, *, ox_store=None, scoped: bool = True) -> Reasoni
     graph : the asserted triples.
     ox_store : a pyoxigraph store whose asserted graph holds ``graph`` (``kg.ox``), for the closed-world queries.
     scoped : give HermiT only what it needs (:mod:`chiplet_kg.reason.scope`); False gives it the whole graph.
+    infer : also materialise the inferred triples; False stops at the verdict and its findings.
     """
     edges = property_edges(graph)
     scope = hermit_scope(graph, edges) if scoped else Scope(graph=graph, whole="asked for the whole graph")
@@ -88,20 +89,25 @@ def reason_graph(graph: Graph, *, ox_store=None, scoped: bool = True) -> Reasoni
             answer.findings = explain_inconsistency(graph)
         return answer
     answer.types = {x: cs for x, cs in answer.types.items() if not scope.is_stand_in(x)}
-    if scope.rule_only and answer.unsatisfiable and _rules_meet_unsatisfiable(graph, scope, answer):
+    if scope.rule_only and answer.unsatisfiable and _rules_meet_unsatisfiable(graph, scope, answer, edges):
         # An individual left to rules sits in an unsatisfiable class: the whole graph is inconsistent.
         return Reasoning(False, findings=explain_inconsistency(graph))
+    findings = unsatisfiable_findings(graph, answer.unsatisfiable)
+    if not infer:
+        return Reasoning(True, findings=findings)
     inferred = materialise(graph, answer)
     inferred += closed_world(graph, inferred, store=store_with(graph, inferred, ox_store=ox_store))
-    return Reasoning(True, findings=unsatisfiable_findings(graph, answer.unsatisfiable), inferred=inferred)
+    return Reasoning(True, findings=findings, inferred=inferred)
 
 
-def _rules_meet_unsatisfiable(graph: Graph, scope: Scope, answer: HermitOutput) -> bool:
-    from .rules import class_edges, closure
+def _rules_meet_unsatisfiable(graph: Graph, scope: Scope, answer: HermitOutput, edges) -> bool:
+    """Is an individual left to rules in a class HermiT finds unsatisfiable (so the whole graph is inconsistent)?"""
+    from .rules import class_edges, closure, domain_range_types
 
     up = class_edges(graph, answer.subclass)
+    implied = domain_range_types(graph, edges)
     for x in scope.rule_only:
-        if closure(set(graph.objects(x, RDF.type)), up) & answer.unsatisfiable:
+        if closure(set(graph.objects(x, RDF.type)) | implied.get(x, set()), up) & answer.unsatisfiable:
             return True
     return False
 
@@ -124,7 +130,7 @@ def reason(kg, *, use_cache: bool = True, cache: str | os.PathLike | None = None
     Examples
     --------
     >>> from chiplet_kg import CKGD, ChipletKG
-    >>> result = reason(ChipletKG())
+    >>> result = reason(ChipletKG(), use_cache=False)
     >>> result.consistent, (CKGD.AdvancedPackagingEquipment, RDF.type, CKG.UnaddressedDependency) in result.inferred
     (True, True)
     """
@@ -170,7 +176,7 @@ def check_owl(graph: Graph) -> OwlCheck:
     >>> check_owl(ChipletKG().graph).consistent
     True
     """
-    return reason_graph(graph).check()
+    return reason_graph(graph, infer=False).check()
 
 
 def count_inferred(kg) -> dict[str, int]:

@@ -36,7 +36,8 @@ Which individuals are left to rules
     Hence ``x``'s classes are exactly the ones the rules give it, and every other individual's classes, and the
     consistency verdict, are the same as with ``x`` included. For that, what ``x``'s assertions say about the
     individuals HermiT keeps is handed to HermiT: a kept individual linked to ``x`` by property ``p`` is typed
-    with ``p``'s domain or range (a union stays a union). And what HermiT would check about ``x``'s data values
+    with ``p``'s domain or range (a union stays a union), unless its own asserted classes already put it there
+    (a needless union would cost HermiT a branch per individual). And what HermiT would check about ``x``'s data values
     (a literal of the range's datatype, a well-formed literal) is checked by giving HermiT one stand-in
     individual per distinct value, except for plain strings of a string range, which always fit.
 
@@ -367,6 +368,17 @@ def _hermit_input(g, rule_only, annotation, reified, edges, rb, whole) -> Scope:
             continue
         out.add(t)
     data_props = set(g.subjects(RDF.type, OWL.DatatypeProperty))
+    up = class_edges(g)
+    told: dict = {}
+
+    def entailed(node, cls) -> bool:
+        # The individual's own asserted classes already put it in ``cls`` (a union: in one of its members), so
+        # HermiT needs no reminder; a needless disjunction costs HermiT a branch per individual.
+        if node not in told:
+            told[node] = closure({c for c in g.objects(node, RDF.type) if isinstance(c, URIRef)}, up)
+        members = {cls} if isinstance(cls, URIRef) else set(_list(g, g.value(cls, OWL.unionOf)))
+        return bool(members & told[node])
+
     values: set = set()
     for p, pairs in edges.items():
         touching = [(s, o) for s, o in pairs if s in rule_only or o in rule_only]
@@ -377,11 +389,9 @@ def _hermit_input(g, rule_only, annotation, reified, edges, rb, whole) -> Scope:
         for s, o in touching:
             # What the assertion says about the individual HermiT keeps: it is in the domain or range.
             if s not in rule_only:
-                for d in doms:
-                    out.add((s, RDF.type, d))
+                out += [(s, RDF.type, d) for d in doms if not entailed(s, d)]
             elif isinstance(o, URIRef) and o not in rule_only:
-                for r in rngs:
-                    out.add((o, RDF.type, r))
+                out += [(o, RDF.type, r) for r in rngs if not entailed(o, r)]
             if p in data_props and isinstance(o, Literal) and not _fits_plainly(o, rngs):
                 values.add((p, o))
     for i, (p, value) in enumerate(sorted(values)):
