@@ -394,3 +394,82 @@ def test_build_command_reasons_unless_no_reason(monkeypatch, tmp_path):
     info = json.loads((out / "build-info.json").read_text(encoding="utf-8"))
     assert info["reasoned"] is False and info["inferred_triples"] is None
     assert info["asserted_triples"] == info["triples"] > 0
+
+
+# ---------------------------------------------------------------- one definition of a gap (reasoner, query, gaps)
+
+DRIFT = DATA / "reason" / "definition-drift.ttl"
+
+
+def _set_inferred(kg: ChipletKG, inferred: Graph) -> None:
+    """Put ``inferred`` into ``kg``'s store (``set_inferred`` where the KG has it, else the older setter)."""
+    if hasattr(kg, "set_inferred"):
+        kg.set_inferred(inferred)
+    else:
+        kg.inferred = inferred
+
+
+def _agreement(kg: ChipletKG) -> dict[str, set]:
+    """Each place's set of unaddressed dependencies (and of items without a domestic supplier), as IRIs."""
+    from chiplet_kg.analyze.gaps import NOT_ADDRESSED, gaps
+    from chiplet_kg.network import project
+
+    result = reason.reason(kg, use_cache=False)
+    assert result.consistent, result.findings
+    inferred = result.inferred
+    _set_inferred(kg, inferred)
+    reasoned = {r["item"] for r in kg.query("unaddressed-dependencies")}
+    plain = {r["item"] for r in kg.query("unaddressed-dependencies", asserted_only=True)}
+    g = project(kg)
+    places = {
+        "reasoner": set(inferred.subjects(RDF.type, CKG.UnaddressedDependency)),
+        "query": reasoned,
+        "query without reasoning": plain,
+    }
+    for label, rows in (("gaps", gaps(g, kg=kg)), ("gaps on the projection alone", gaps(g))):
+        deps = {URIRef(r["id"]) if r["id"].startswith("http") else kg.find(r["id"]): r
+                for r in rows if r["status_code"] in (NOT_ADDRESSED, "only-indirectly") and r["kind"] == "dependency"}
+        # A gap row is either one of the definition's items, or an item reached only indirectly (never "not addressed").
+        places[label] = {x for x, r in deps.items() if r["status_code"] == NOT_ADDRESSED or x in places["reasoner"]}
+        assert all(r["status_code"] != NOT_ADDRESSED for x, r in deps.items() if x not in places["reasoner"]), label
+    places["no domestic supplier (reasoner)"] = set(inferred.subjects(RDF.type, CKG.ItemWithoutDomesticSupplier))
+    places["no domestic supplier (query)"] = {r["item"] for r in kg.query("items-without-domestic-supplier")}
+    places["no domestic supplier (query without reasoning)"] = {
+        r["item"] for r in kg.query("items-without-domestic-supplier", asserted_only=True)}
+    return places
+
+
+def test_one_definition_of_a_gap_where_the_old_definitions_drifted_apart():
+    """Reasoner, named query (with and without reasoning) and analyze gaps name the same gaps on a graph where the
+    three old definitions differed: a kind whose specific kind is addressed, a wider challenge addressed, an item
+    only another item needs, a dependency through goesInto."""
+    places = _agreement(small_kg(WORLD, DRIFT))
+    gaps_expected = {EX.Substrate, EX.EUVTool, EX.Glue, EX.Powder}
+    for label in ("reasoner", "query", "query without reasoning", "gaps", "gaps on the projection alone"):
+        assert places[label] == gaps_expected, label
+    for label in ("no domestic supplier (reasoner)", "no domestic supplier (query)",
+                  "no domestic supplier (query without reasoning)"):
+        assert places[label] == {EX.Resin, EX.Glue}, label
+
+
+def test_one_definition_of_a_gap_on_the_shipped_graph():
+    """On the shipped graph the reasoner, the query and analyze gaps name the same unaddressed dependencies."""
+    places = _agreement(ChipletKG())
+    assert CKGD.AdvancedPackagingEquipment in places["reasoner"]
+    for label in ("query", "query without reasoning", "gaps", "gaps on the projection alone"):
+        assert places[label] == places["reasoner"], label
+    assert places["no domestic supplier (query)"] == places["no domestic supplier (reasoner)"]
+
+
+def test_gaps_say_when_no_recorded_supplier_is_domestic():
+    """With the graph at hand, a gap whose suppliers are all foreign or of unknown country says so."""
+    from chiplet_kg.analyze.gaps import gaps
+    from chiplet_kg.network import project
+
+    kg = small_kg(WORLD, DRIFT)
+    _set_inferred(kg, reason.infer(kg, use_cache=False))
+    rows = {r["id"]: r for r in gaps(project(kg), kg=kg)}
+    glue = next(r for i, r in rows.items() if i.endswith("Glue"))
+    assert "none of its recorded suppliers is domestic" in glue["why"]
+    substrate = next(r for i, r in rows.items() if i.endswith("Substrate"))
+    assert "domestic" not in substrate["why"]

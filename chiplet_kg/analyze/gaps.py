@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ._model import CHALLENGE, POLICY, TARGETS, Model, join, t
+from ._model import CHALLENGE, CONCERNS, POLICY, TARGETS, TECHNOLOGY, Model, join, t
 from .shares import measured_text
 
-__all__ = ["gaps", "GAP_COLUMNS", "NOT_ADDRESSED", "ONLY_INDIRECTLY", "ADDRESSES_NOTHING"]
+__all__ = ["gaps", "unaddressed", "GAP_COLUMNS", "NOT_ADDRESSED", "ONLY_INDIRECTLY", "ADDRESSES_NOTHING"]
 
 GAP_COLUMNS = ["kind", "id", "entity", "class", "status", "why", "addressed_via", "source"]
 
@@ -39,6 +39,8 @@ def _via_text(m: Model, via, lang: str) -> str:
             parts.append(t(lang, f"{p} addresses the wider challenge {x}", f"{p}针对其所属挑战“{x}”"))
         elif how == "part":
             parts.append(t(lang, f"{p} addresses its part {x}", f"{p}针对其组成部分“{x}”"))
+        elif how == "subtype":
+            parts.append(t(lang, f"{p} addresses {x}, a more specific kind of it", f"{p}针对其下位类“{x}”"))
         else:  # item
             parts.append(t(lang, f"{p} addresses {x}, which it concerns", f"{p}针对它所涉及的“{x}”"))
     return t(lang, "; ", "；").join(parts)
@@ -53,20 +55,65 @@ def _row(m: Model, kind: str, node: str, status: str, why: str, via: str, lang: 
             "source": "; ".join(m.sources(node))}
 
 
-def gaps(g, *, lang: str = "en", indirect: bool = True) -> list[dict]:
+def _query_items(name: str, g, kg) -> set[str]:
+    """The ``?item`` column of the named query ``name``, run on ``kg``'s store or else on the projection's triples."""
+    from ..reason.closedworld import run_item_query
+
+    if kg is not None:
+        return {str(x) for x in run_item_query(kg.store, name)}
+    return {str(x) for x in run_item_query(_projection_store(g), name)}
+
+
+def _projection_store(g):
+    """A query store holding the projection's nodes (typed with their kinds) and edges, for the defining queries."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import RDF
+
+    from ..namespace import PREFIXES
+    from ..sparql import Store
+
+    def iri(qname: str) -> URIRef:
+        prefix, _, local = qname.partition(":")
+        return PREFIXES[prefix][local] if prefix in PREFIXES else URIRef(qname)
+
+    triples = Graph()
+    for node, data in g.nodes(data=True):
+        for kind in data.get("kinds", ()):
+            triples.add((URIRef(node), RDF.type, iri(kind)))
+    for u, v, key, data in g.edges(keys=True, data=True):
+        triples.add((URIRef(u), iri(data.get("predicate", key)), URIRef(v)))
+    return Store(triples)
+
+
+def unaddressed(g, kg=None) -> set[str]:
+    """The unaddressed dependencies (IRIs): the rows of ``queries/unaddressed-dependencies.rq``, the one definition.
+
+    Run on ``kg``'s store (asserted and inferred triples) when given, else on the projection's nodes and edges.
+    """
+    return _query_items("unaddressed-dependencies", g, kg)
+
+
+def gaps(g, *, lang: str = "en", indirect: bool = True, kg=None) -> list[dict]:
     """What no policy addresses, and which policies address nothing.
 
-    A *dependency* is a supply-chain item that a technology needs. It is addressed directly when a policy
-    ``ckg:addresses`` it, and only indirectly when a policy addresses what it is a kind of, a challenge or bottleneck
-    that concerns it, or the challenge such a bottleneck belongs to. A challenge or bottleneck is addressed
-    indirectly through its wider challenge or through an item it concerns. A policy addresses nothing when neither
-    it nor any of its instruments addresses anything.
+    A *dependency* is a supply-chain item that a technology needs. Which dependencies no policy addresses is decided
+    by ``queries/unaddressed-dependencies.rq`` (the definition the reasoner's ``ckg:UnaddressedDependency`` and
+    ``chiplet-kg query unaddressed-dependencies`` use too): no policy addresses or covers it (addresses a challenge
+    or bottleneck that concerns it), nor any more specific kind of it. Such a dependency is *not addressed*, or
+    *addressed only indirectly* when a policy still reaches what it is a kind of or the challenge a bottleneck about
+    it belongs to. A dependency that no policy addresses directly but one covers through a bottleneck, or through a
+    more specific kind, is *addressed only indirectly* too. A challenge or bottleneck is addressed indirectly
+    through its wider challenge or through an item it concerns. A policy addresses nothing when neither it nor any
+    of its instruments addresses anything. With ``kg``, a dependency that has recorded suppliers, none domestic
+    (``queries/items-without-domestic-supplier.rq``), says so in ``why``.
 
     Parameters
     ----------
     g : the projection (``chiplet_kg.network.project``).
     lang : ``en`` or ``zh``, for labels and explanations.
     indirect : also list what is addressed only indirectly (default); else only what nothing reaches.
+    kg : the knowledge graph ``g`` was projected from: the defining queries run on its store. Without it they
+        run on the projection's nodes and edges.
 
     Returns
     -------
@@ -84,19 +131,30 @@ def gaps(g, *, lang: str = "en", indirect: bool = True) -> list[dict]:
     """
     m = Model.of(g)
     rows: list[dict] = []
-    for item, techs in sorted(m.dependencies().items(), key=lambda kv: m.label(kv[0], lang).casefold()):
-        if m.addressers(item):
-            continue
+    gap = unaddressed(g, kg) & set(g.nodes)
+    foreign_only = _query_items("items-without-domestic-supplier", g, kg) if kg is not None else set()
+    needs = m.dependencies()
+    candidates = gap | {item for item in needs if not m.addressers(item)}
+    for item in sorted(candidates, key=lambda n: m.label(n, lang).casefold()):
+        techs = needs.get(item) or sorted(n for n in m.needers(item) if m.is_(n, TECHNOLOGY))
         via = m.item_addressed_via(item)
-        if via and not indirect:
+        if item not in gap:  # not a gap by the definition: a policy covers it, or addresses a more specific kind
+            for sub in sorted(m.subtypes(item)):
+                via += [(p, sub, "subtype") for p in m.addressers(sub)]
+                via += [(p, ch, "concerns") for ch in m.pred(sub, CONCERNS) for p in m.addressers(ch)]
+            if not via:
+                continue  # not a dependency by the definition, or reached in a way the projection does not show
+        status = ONLY_INDIRECTLY if via else NOT_ADDRESSED
+        if status == ONLY_INDIRECTLY and not indirect:
             continue
         goals = [x for x in m.pred(item, TARGETS)]
         why = t(lang, f"needed by {join(m.labels(techs, lang), lang)}", f"{join(m.labels(techs, lang), lang)}依赖它")
         if goals:
             why += t(lang, f"; a roadmap goal targets it: {join(m.labels(goals, lang), lang)}",
                      f"；发展目标指向它：{join(m.labels(goals, lang), lang)}")
-        rows.append(_row(m, "dependency", item, ONLY_INDIRECTLY if via else NOT_ADDRESSED, why,
-                         _via_text(m, via, lang), lang))
+        if item in foreign_only:
+            why += t(lang, "; none of its recorded suppliers is domestic", "；已记录的供应方均非境内")
+        rows.append(_row(m, "dependency", item, status, why, _via_text(m, via, lang), lang))
 
     challenges = sorted(m.nodes(CHALLENGE), key=lambda n: (not m.is_(n, "ckg:Bottleneck"), m.label(n, lang).casefold()))
     for ch in challenges:
