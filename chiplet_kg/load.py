@@ -79,11 +79,14 @@ def _note_file(store, path: Path) -> None:
     import pyoxigraph as ox
 
     fmt = _OX_PARSED.get(path.suffix.lower())
-    if fmt is None or not _MAY_COLLAPSE.search(path.read_bytes()):
+    data = path.read_bytes() if fmt else b""
+    if not _MAY_COLLAPSE.search(data):
         return
+    if fmt in ("N_TRIPLES", "N_QUADS"):
+        # One statement per line: only the lines that may hold such a literal are parsed again.
+        data = b"\n".join(line for line in data.splitlines() if _MAY_COLLAPSE.search(line))
     try:
-        note_datatypes(store, ox.parse(path=str(path), format=getattr(ox.RdfFormat, fmt),
-                                       base_iri=path.resolve().as_uri()))
+        note_datatypes(store, ox.parse(data, format=getattr(ox.RdfFormat, fmt), base_iri=path.resolve().as_uri()))
     except (SyntaxError, ValueError, OSError):  # the file loaded through rdflib: its literals stay re-typed
         pass
 
