@@ -192,3 +192,21 @@ def test_lookup_of_a_text_that_is_no_iri_finds_nothing(kg):
         kg.find("ckgd:JCET> ?p ?o } #")
     assert kg.label_in(URIRef("https://w3id.org/chiplet-kg/data/JCET> x"), "en") is None
     assert kg.find("ckgd:JCET") == CKGD.JCET
+
+
+def test_the_constructor_is_the_pipelines_load_then_reason(tmp_path, monkeypatch):
+    """ChipletKG(...) runs pipeline.load and pipeline.reason: the same store as calling the stages by hand."""
+    from chiplet_kg import pipeline
+    from chiplet_kg.kg import ChipletKG as KG
+
+    path = tmp_path / "small.ttl"
+    path.write_text(SMALL, encoding="utf-8")
+    by_hand = KG.over(pipeline.load((path,), builtin=False))
+    assert not by_hand.reasoned and len(by_hand) == 4
+    calls = []
+    monkeypatch.setattr(pipeline, "reason", lambda kg: calls.append(kg) or kg.set_inferred(
+        [(URIRef(EX + "a"), RDF.type, CKG.Entity)]))
+    kg = ChipletKG(builtin=False, data=(path,))
+    assert calls == [kg] and kg.reasoned and _ask(kg, "ex:a a ckg:Entity")
+    assert set(kg.graph) == set(by_hand.graph)
+    assert ChipletKG(builtin=False, data=(path,), reason=False).reasoned is False
