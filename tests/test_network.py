@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
 from chiplet_kg import CKG, CKGD, ChipletKG

@@ -6,7 +6,8 @@
 
 from __future__ import annotations
 
-from .checks import FORMS, MAX_NESTING, _names, check_nesting, check_query, quick_form, read_query_file  # noqa: F401
+from .checks import FORMS, MAX_NESTING, check_nesting, check_query, quick_form, read_query_file
+from .checks import _names  # noqa: F401 - not public; the tests walk parse trees with it
 from .remote import run_remote
 from .store import QueryResult, Store
 from .terms import from_ox, sparql_iri, sparql_literal, term_to_sparql, to_ox, with_bindings, with_prefixes
