@@ -202,8 +202,11 @@ class ChipletKG:
             retyped = datatype_notes(self._ox)  # literals the store re-typed: the views show the files' datatype
 
             def obj(q):
-                datatype = retyped.get((q.subject, q.predicate, q.object)) if retyped else None
-                return term(q.object) if datatype is None else Literal(q.object.value, datatype=URIRef(datatype))
+                note = retyped.get((q.subject, q.predicate, q.object)) if retyped else None
+                if note is None:
+                    return term(q.object)
+                datatype, lexical = note
+                return Literal(lexical if lexical is not None else q.object.value, datatype=URIRef(datatype))
 
             def term(t):
                 found = terms.get(t)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import quote, unquote
 from pathlib import Path
 from typing import Iterable
 
@@ -38,9 +39,15 @@ _XSD = "http://www.w3.org/2001/XMLSchema#"
 COLLAPSED = frozenset(_XSD + name for name in (
     "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger", "int", "long", "short", "byte",
     "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte", "dateTimeStamp"))
-# A file that may name one of them (by prefixed name or full IRI); a false alarm costs one extra parse.
+#: The store also rewrites a decimal's lexical form ("100.0" → "100"): such literals are noted with their text.
+_DECIMAL = _XSD + "decimal"
+_NONCANONICAL_DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]*0$|^\+|^0[0-9]|^[+-]?\.|\.$")
+_LEXICAL = "?lexical="  # inside the datatype IRI's fragment (a second # is no IRI)
+# A file that may name one of them (by prefixed name or full IRI) or hold such a decimal; a false alarm costs one
+# extra parse.
 _MAY_COLLAPSE = re.compile(rb"[:#](?:nonNegativeInteger|positiveInteger|nonPositiveInteger|negativeInteger|int|long"
-                           rb"|short|byte|unsignedLong|unsignedInt|unsignedShort|unsignedByte|dateTimeStamp)\b")
+                           rb"|short|byte|unsignedLong|unsignedInt|unsignedShort|unsignedByte|dateTimeStamp)\b"
+                           rb"|[0-9]\.[0-9]*0(?![0-9])")
 #: pyoxigraph parsers for the files whose datatypes are noted (others: JSON-LD, N3 — their re-typed literals stay so).
 #: (RDF/XML goes through rdflib's guarded reader only, chiplet_kg.loader.)
 _OX_PARSED = {".ttl": "TURTLE", ".turtle": "TURTLE", ".nt": "N_TRIPLES", ".ntriples": "N_TRIPLES", ".nq": "N_QUADS",
@@ -57,21 +64,29 @@ def note_datatypes(store, triples: Iterable) -> int:
     noted = 0
     for t in triples:
         o = t.object
-        if isinstance(o, ox.Literal) and o.datatype.value in COLLAPSED and not isinstance(t.subject, ox.BlankNode):
-            # Stored in the datatype's graph, the literal takes the store's form: the key the views look up.
-            store.add(ox.Quad(t.subject, t.predicate, o, ox.NamedNode(DATATYPES_PREFIX + o.datatype.value)))
-            noted += 1
+        if not isinstance(o, ox.Literal) or isinstance(t.subject, ox.BlankNode):
+            continue
+        if o.datatype.value in COLLAPSED:
+            name = DATATYPES_PREFIX + o.datatype.value
+        elif o.datatype.value == _DECIMAL and _NONCANONICAL_DECIMAL.search(o.value):
+            name = DATATYPES_PREFIX + _DECIMAL + _LEXICAL + quote(o.value, safe="")
+        else:
+            continue
+        # Stored in the note's graph, the literal takes the store's form: the key the views look up.
+        store.add(ox.Quad(t.subject, t.predicate, o, ox.NamedNode(name)))
+        noted += 1
     return noted
 
 
 def datatype_notes(store) -> dict:
-    """``(subject, predicate, stored literal) → datatype IRI`` for every noted triple (pyoxigraph terms)."""
+    """``(subject, predicate, stored literal) → (datatype IRI, lexical form or None)`` for every noted triple."""
     notes = {}
     for graph in store.named_graphs():
         if getattr(graph, "value", "").startswith(DATATYPES_PREFIX):
-            datatype = graph.value[len(DATATYPES_PREFIX):]
+            datatype, _, lexical = graph.value[len(DATATYPES_PREFIX):].partition(_LEXICAL)
+            note = (datatype, unquote(lexical) if lexical else None)
             for q in store.quads_for_pattern(None, None, None, graph):
-                notes[q.subject, q.predicate, q.object] = datatype
+                notes[q.subject, q.predicate, q.object] = note
     return notes
 
 
