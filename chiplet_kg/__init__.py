@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from .defaults import REASON_DEFAULT  # noqa: E402
 from .errors import ChipletKGError, InputError, UsageError, ValidationFailed  # noqa: E402
 
 
@@ -35,5 +36,5 @@ def build(kg: "ChipletKG", out="build", **kwargs):
     return _build(kg, out, **kwargs)
 
 
-__all__ = ["ChipletKG", "CKG", "CKGD", "ChipletKGError", "InputError", "UsageError", "ValidationFailed",
+__all__ = ["ChipletKG", "CKG", "CKGD", "REASON_DEFAULT", "ChipletKGError", "InputError", "UsageError", "ValidationFailed",
            "build", "validate", "__version__"]

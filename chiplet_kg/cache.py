@@ -24,7 +24,7 @@ __all__ = ["CACHE_ENV", "REASONING_FORMAT", "cache_dir", "cache_key", "cache_pat
 #: cache (:mod:`chiplet_kg.reason`) lives in the same folder.
 CACHE_ENV = "CHIPLET_KG_CACHE"
 #: Bump when what a cache file holds changes, so that older files are never read.
-_FORMAT = 1
+_FORMAT = 2  # 2: the store also holds the ontology files' copy (chiplet_kg.load.ONTOLOGY_GRAPH)
 #: Bump when what the reasoner (:func:`chiplet_kg.reason.infer`) computes changes: its cache and every reasoned
 #: store are then computed afresh. Kept here so that a cache look-up need not import the reasoning code.
 REASONING_FORMAT = 2
@@ -116,8 +116,10 @@ def _read(path: Path, key: str):
             store.load(body, format=ox.RdfFormat.N_QUADS)
         if len(store) != int(fields.get("quads", -1)):
             return None
-        allowed = {ox.NamedNode(str(ASSERTED_GRAPH)), ox.NamedNode(str(INFERRED_GRAPH))}
-        if any(g not in allowed for g in store.named_graphs()):
+        from .load import DATATYPES_PREFIX, ONTOLOGY_GRAPH
+
+        allowed = {ox.NamedNode(str(g)) for g in (ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH)}
+        if any(g not in allowed and not g.value.startswith(DATATYPES_PREFIX) for g in store.named_graphs()):
             return None
         return store
     except Exception:  # noqa: BLE001 - a cache that cannot be read is ignored, never trusted
@@ -205,4 +207,4 @@ def write_kg(kg, *, reasoned: bool, folder: str | os.PathLike | None = None) -> 
     """
     if kg.changed:
         return None
-    return write_cached(kg.store.ox, kg.files, reasoned=reasoned, folder=folder)
+    return write_cached(kg.ox, kg.files, reasoned=reasoned, folder=folder)

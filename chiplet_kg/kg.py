@@ -1,4 +1,4 @@
-"""The ChipletKG object: ontology, shipped graph data and the user's own RDF files in one rdflib graph."""
+"""The ChipletKG object: a holder over the one pyoxigraph store of the ontology, the graph data and the user's files."""
 
 from __future__ import annotations
 
@@ -6,62 +6,72 @@ import difflib
 import hashlib
 import os
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from .errors import InputError, UsageError
+from .defaults import REASON_DEFAULT
+from .errors import UsageError
+from .home import project_root
 from .namespace import ASSERTED_GRAPH, CKG, CKGD, INFERRED_GRAPH, PREFIXES, bind_prefixes
 
-__all__ = ["ChipletKG", "project_root"]
+__all__ = ["ChipletKG", "REASON_DEFAULT", "project_root"]
 
 
-def project_root() -> Path:
-    """The folder holding ``ontology/`` and ``graph_data/``: ``$CHIPLET_KG_HOME`` or the checkout."""
-    env = os.environ.get("CHIPLET_KG_HOME")
-    root = Path(env) if env else Path(__file__).resolve().parent.parent
-    if not (root / "ontology").is_dir():
-        raise InputError(f"cannot find the ontology folder under {root}; set CHIPLET_KG_HOME to the project folder")
-    return root
+class _ReadOnlyGraph(Graph):
+    """An rdflib graph made from the store's quads; changing it raises (change the store through the KG instead)."""
 
+    _frozen = False
 
-class _TrackedGraph(Graph):
-    """An rdflib graph that notes when it is changed, so that the query store can take the change over."""
-
-    _ckg_dirty = False
+    def _refuse(self, *args, **kwargs):
+        if self._frozen:
+            raise TypeError("kg.graph and kg.inferred are read-only views of the store: change the graph with "
+                            "kg.add_triples(triples) or kg.set_inferred(triples)")
 
     def add(self, triple):
-        self._ckg_dirty = True
+        self._refuse()
         return super().add(triple)
 
     def addN(self, quads):  # noqa: N802 - rdflib's name
-        self._ckg_dirty = True
+        self._refuse()
         return super().addN(quads)
 
     def remove(self, triple):
-        self._ckg_dirty = True
+        self._refuse()
         return super().remove(triple)
 
+    def set(self, triple):
+        self._refuse()
+        return super().set(triple)
 
-@dataclass
+    def parse(self, *args, **kwargs):
+        self._refuse()
+        return super().parse(*args, **kwargs)
+
+
 class ChipletKG:
-    """The knowledge graph: the ontology, the shipped graph data and any extra RDF files, merged.
+    """The knowledge graph: one pyoxigraph store holding the ontology, the shipped graph data and any extra RDF files.
 
-    The files are loaded once, into a pyoxigraph store that holds the asserted triples (named graph
-    ``ASSERTED_GRAPH``) and the inferred ones (``INFERRED_GRAPH``); queries, label look-ups and ``find`` run
-    on it. ``graph`` and ``inferred`` are the same triples as rdflib graphs, for code that needs the rdflib
-    API (validation, the network projection, exports); they are read only when first used, and a change made
-    to them (or a graph assigned to them) reaches the query store before the next query.
+    The store (``kg.ox``) is the only copy of the graph. Its named graph ``ASSERTED_GRAPH`` holds what the files
+    say, ``INFERRED_GRAPH`` what the reasoner adds. Queries, label look-ups, ``find`` and the network projection
+    read the store; ``kg.graph`` and ``kg.inferred`` are read-only rdflib views made from its quads when a
+    library needs an rdflib graph (pySHACL, serialisers), cached until the store changes. Change the graph with
+    :meth:`add_triples` and :meth:`set_inferred`.
+
+    ``ChipletKG(...)`` runs the first stages of the pipeline: :func:`chiplet_kg.pipeline.load` (the files, or the
+    build cache's store for the same files, into the store) and, with ``reason`` (the default,
+    :data:`chiplet_kg.defaults.REASON_DEFAULT`, the same as on the command line), :func:`chiplet_kg.pipeline.reason`.
+    :meth:`over` makes a KG over a store that is already loaded.
 
     Parameters
     ----------
     data : extra RDF files to merge (``--data FILE`` on the command line).
     builtin : load the shipped ontology and graph data (default) or only ``data``.
-    root : the project folder; defaults to :func:`project_root`.
-    reason : also fill ``inferred`` (HermiT, cached).
+    root : the project folder; defaults to :func:`chiplet_kg.home.project_root`.
+    reason : fill the inferred graph (HermiT, cached); default :data:`~chiplet_kg.defaults.REASON_DEFAULT` (True),
+        as every command of the command line. ``reason=False`` answers from the asserted triples alone.
     use_cache : open the store that ``chiplet-kg build`` left for the same inputs (:mod:`chiplet_kg.cache`),
         when there is one, instead of parsing and reasoning again.
 
@@ -74,129 +84,176 @@ class ChipletKG:
     '长电科技'
     """
 
-    data: tuple[Path, ...] = ()
-    builtin: bool = True
-    root: Path | None = None
-    reason: bool = False
-    use_cache: bool = False
-    files: list[Path] = field(init=False, default_factory=list)
+    def __init__(self, data: Iterable[str | os.PathLike] = (), builtin: bool = True, root: Path | None = None,
+                 reason: bool = REASON_DEFAULT, use_cache: bool = False) -> None:
+        from .pipeline import load, reason as reason_stage
 
-    def __post_init__(self) -> None:
-        import pyoxigraph as ox
+        loaded = load(data, builtin=builtin, root=root, reasoned=reason, use_cache=use_cache)
+        self._hold(loaded)
+        if reason and not loaded.reasoned:
+            reason_stage(self)
 
-        from .loader import load_into_store
+    @classmethod
+    def over(cls, loaded) -> "ChipletKG":
+        """A KG holding the store of ``loaded`` (:class:`chiplet_kg.load.Loaded`), as loaded: nothing is inferred."""
+        kg = cls.__new__(cls)
+        kg._hold(loaded)
+        return kg
 
-        self.data = tuple(Path(p) for p in self.data)
-        if self.builtin:
-            self.root = Path(self.root) if self.root else project_root()
-            self.files.extend(self.ontology_files(self.root))
-            self.files.extend(sorted((self.root / "graph_data").glob("*.ttl")))
-        self.files.extend(self.data)
-        self._graph: Graph | None = None
-        self._inferred: Graph | None = None
-        self._synced: dict[str, tuple] = {}
-        self._store = None
-        self._ox = None
-        self._label_pattern = None
+    def _hold(self, loaded) -> None:
+        self._ox = loaded.ox
+        self.files: list[Path] = list(loaded.files)
+        self.root: Path | None = loaded.root
+        self.builtin: bool = loaded.builtin
+        self.data: tuple[Path, ...] = tuple(loaded.data)
         #: True when the store was read from the build cache (:mod:`chiplet_kg.cache`) instead of the files.
-        self.from_cache = False
+        self.from_cache: bool = loaded.from_cache
+        #: True once the inferred graph holds the reasoner's triples (reasoned here or read from the build cache).
+        self.reasoned: bool = loaded.reasoned
         #: True once the asserted triples were changed in memory: they are then no longer the files' triples.
         self.changed = False
-        if self.use_cache:
-            from .cache import open_cached
+        self._version = 0
+        self._views: dict = {}
+        self._length: tuple[int, int] | None = None
+        self._store = None
+        self._label_pattern = None
 
-            self._ox = open_cached(self.files, reasoned=self.reason)
-            self.from_cache = self._ox is not None
-        if self._ox is None:
-            from .progress import progress
+    @property
+    def reason(self) -> bool:
+        """Same as :attr:`reasoned` (the name of the constructor's parameter)."""
+        return self.reasoned
 
-            self._ox = ox.Store()
-            asserted = ox.NamedNode(str(ASSERTED_GRAPH))
-            with progress("loading", self.files) as step:
-                for path in self.files:
-                    load_into_store(self._ox, path, asserted, on_bytes=step(path))
-            # What the reasoner adds is kept apart from what the files assert (issue: reasoning).
-            if self.reason:
-                from .reason import infer
+    @property
+    def ox(self):
+        """The pyoxigraph store: the graph itself. Write to it through :meth:`add_triples` / :meth:`set_inferred`."""
+        return self._ox
 
-                self.inferred = infer(self)
+    # ------------------------------------------------------------ changing the store
 
-    # ------------------------------------------------------------ the two rdflib views
+    def add_triples(self, triples: Iterable, inferred: bool = False) -> None:
+        """Add rdflib triples to the asserted graph (or, with ``inferred``, to the inferred one).
+
+        Examples
+        --------
+        >>> from rdflib import URIRef, Literal
+        >>> from rdflib.namespace import RDFS
+        >>> kg = ChipletKG(reason=False)
+        >>> kg.add_triples([(URIRef("urn:x:a"), RDFS.label, Literal("an added node", lang="en"))])
+        >>> kg.label(URIRef("urn:x:a")), kg.changed
+        ('an added node', True)
+        """
+        import pyoxigraph as ox
+
+        from .sparql import to_ox
+
+        from .load import note_datatypes
+
+        graph = ox.NamedNode(str(INFERRED_GRAPH if inferred else ASSERTED_GRAPH))
+        quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in triples]
+        self._ox.extend(quads)
+        note_datatypes(self._ox, quads)  # e.g. xsd:nonNegativeInteger, which the store files as xsd:integer
+        if not inferred:
+            self.changed = True
+        self._touched()
+
+    def set_inferred(self, triples: Iterable) -> None:
+        """Replace the inferred graph with ``triples`` (what the reasoner found)."""
+        import pyoxigraph as ox
+
+        self._ox.clear_graph(ox.NamedNode(str(INFERRED_GRAPH)))
+        self.add_triples(triples, inferred=True)
+        self.reasoned = True
+
+    def _touched(self) -> None:
+        self._version += 1
+        self._views.clear()
+
+    # ------------------------------------------------------------ the two read-only rdflib views
 
     @property
     def graph(self) -> Graph:
-        """The asserted triples as an rdflib graph (parsed by rdflib from the files when first used)."""
-        if self._graph is None:
-            from .loader import parse_into
-
-            graph = bind_prefixes(_TrackedGraph())
-            for path in self.files:
-                parse_into(graph, path)
-            graph._ckg_dirty = False
-            self._graph = graph
-            self._synced["asserted"] = self._signature(graph)
-        return self._graph
-
-    @graph.setter
-    def graph(self, value: Graph) -> None:
-        self._graph = value
+        """The asserted triples as a read-only rdflib graph, made from the store's quads (cached until it changes)."""
+        return self._view(ASSERTED_GRAPH)
 
     @property
     def inferred(self) -> Graph:
-        """The inferred triples as an rdflib graph (empty unless reasoning ran or the build cache held them)."""
-        if self._inferred is None:
-            graph = bind_prefixes(_TrackedGraph())
-            graph.addN((s, p, o, graph) for s, p, o in self._ox_triples(INFERRED_GRAPH))
-            graph._ckg_dirty = False
-            self._inferred = graph
-            self._synced["inferred"] = self._signature(graph)
-        return self._inferred
+        """The inferred triples as a read-only rdflib graph (empty unless reasoning ran or the build cache held them)."""
+        return self._view(INFERRED_GRAPH)
 
-    @inferred.setter
-    def inferred(self, value: Graph) -> None:
-        self._inferred = value
+    @property
+    def ontology(self) -> Graph:
+        """The triples of the ontology files alone, as a read-only rdflib graph (empty without ``builtin``).
 
-    @staticmethod
-    def _signature(graph: Graph) -> tuple:
-        return id(graph), len(graph), getattr(graph, "_ckg_dirty", False)
+        They are the store's copy of those files (:data:`chiplet_kg.load.ONTOLOGY_GRAPH`); queries never see it.
+        """
+        from .load import ONTOLOGY_GRAPH
+
+        return self._view(ONTOLOGY_GRAPH)
+
+    def _view(self, name) -> Graph:
+        view = self._views.get(name)
+        if view is None:
+            from rdflib.namespace import XSD
+
+            from .load import datatype_notes
+            from .sparql import from_ox
+
+            terms: dict = {}
+            retyped = datatype_notes(self._ox)  # literals the store re-typed: the views show the files' datatype
+
+            def obj(q):
+                note = retyped.get((q.subject, q.predicate, q.object)) if retyped else None
+                if note is None:
+                    return term(q.object)
+                datatype, lexical = note
+                return Literal(lexical if lexical is not None else q.object.value, datatype=URIRef(datatype))
+
+            def term(t):
+                found = terms.get(t)
+                if found is None:
+                    found = from_ox(t)
+                    if isinstance(found, Literal) and found.datatype == XSD.string:
+                        # RDF 1.1 makes "x" and "x"^^xsd:string one literal; rdflib tells them apart, and its parser
+                        # reads "x" without a datatype: so must the view, or it would differ from the files.
+                        found = Literal(str(found))
+                    terms[t] = found
+                return found
+
+            view = bind_prefixes(_ReadOnlyGraph())
+            view.addN((term(q.subject), term(q.predicate), obj(q), view) for q in self.quads(name))
+            view._frozen = True
+            self._views[name] = view
+        return view
+
+    def quads(self, name=ASSERTED_GRAPH, s=None, p=None, o=None):
+        """The store's quads of the named graph ``name`` (None: asserted and inferred) matching pyoxigraph terms."""
+        import pyoxigraph as ox
+
+        if name is None:
+            for graph in (ASSERTED_GRAPH, INFERRED_GRAPH):
+                yield from self._ox.quads_for_pattern(s, p, o, ox.NamedNode(str(graph)))
+        else:
+            yield from self._ox.quads_for_pattern(s, p, o, ox.NamedNode(str(name)))
 
     def _ox_triples(self, name, s=None, p=None, o=None):
         """rdflib triples of the store's graph ``name`` (None: both) matching a pattern of rdflib terms."""
         from .sparql import from_ox, to_ox
 
-        import pyoxigraph as ox
-
-        graph = ox.NamedNode(str(name)) if name is not None else None
         try:
             pattern = to_ox(s), to_ox(p), to_ox(o)
         except (ValueError, UsageError):  # not a valid IRI or literal: no triple can hold it
             return
-        for q in self._ox.quads_for_pattern(*pattern, graph):
+        for q in self.quads(name, *pattern):
             yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)
 
-    def _sync(self) -> None:
-        """Copy into the store an rdflib view that was assigned or changed since the store last saw it."""
-        import pyoxigraph as ox
-
-        for key, graph, name in (("asserted", self._graph, ASSERTED_GRAPH), ("inferred", self._inferred, INFERRED_GRAPH)):
-            if graph is None or self._synced.get(key) == self._signature(graph):
-                continue
-            if key == "asserted":
-                self.changed = True
-            target = ox.NamedNode(str(name))
-            self._ox.clear_graph(target)
-            if len(graph):
-                self._ox.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
-                              to_graph=target)
-            if isinstance(graph, _TrackedGraph):
-                graph._ckg_dirty = False
-            self._synced[key] = self._signature(graph)
-            self._store = None
+    # ------------------------------------------------------------ the input files
 
     @staticmethod
     def ontology_files(root: Path) -> list[Path]:
         """The ontology's Turtle files (the shapes are kept apart: they are not part of the graph)."""
-        return sorted(p for p in (root / "ontology").glob("*.ttl") if p.name != "shapes.ttl")
+        from .load import ontology_files
+
+        return ontology_files(root)
 
     @property
     def shapes_path(self) -> Path:
@@ -213,19 +270,13 @@ class ChipletKG:
     # ------------------------------------------------------------ looking things up
 
     def _objects(self, node, prop) -> list:
-        """Objects of ``node prop`` among the asserted triples (the rdflib view once it is in use, else the store)."""
-        if self._graph is not None:
-            return list(self._graph.objects(node, prop))
+        """Objects of ``node prop`` among the asserted triples."""
         return [o for _, _, o in self._ox_triples(ASSERTED_GRAPH, node, prop)]
 
     def _subject_objects(self, prop) -> list:
-        if self._graph is not None:
-            return list(self._graph.subject_objects(prop))
         return [(s, o) for s, _, o in self._ox_triples(ASSERTED_GRAPH, None, prop)]
 
     def _has_subject(self, node) -> bool:
-        if self._graph is not None:
-            return (node, None, None) in self._graph
         return any(True for _ in self._ox_triples(ASSERTED_GRAPH, node))
 
     def label(self, node: URIRef, lang: str = "en") -> str:
@@ -309,18 +360,15 @@ class ChipletKG:
 
     def __len__(self) -> int:
         """The number of asserted triples."""
-        if self._graph is not None:
-            return len(self._graph)
-        import pyoxigraph as ox
-
-        return sum(1 for _ in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(str(ASSERTED_GRAPH))))
+        if self._length is None or self._length[0] != self._version:
+            self._length = (self._version, sum(1 for _ in self.quads(ASSERTED_GRAPH)))
+        return self._length[1]
 
     # ------------------------------------------------------------ querying
 
     @property
     def store(self):
-        """The query store: the pyoxigraph store the files were loaded into, with any change to the views."""
-        self._sync()
+        """The query wrapper over the store (:class:`chiplet_kg.sparql.Store`): ``kg.store.run(text, bindings)``."""
         if self._store is None:
             from .sparql import Store
 
@@ -363,16 +411,10 @@ class ChipletKG:
             result = run_remote(endpoint, named.text, bindings, timeout=timeout)
         else:
             result = self.store.run(named.text, bindings, asserted_only=asserted_only, timeout=timeout)
-        # Locally, self.store has just brought the store up to date: no need to check again for every label.
-        return add_labels(result, self.label_in if endpoint else self._store_label, lang)
+        return add_labels(result, self.label_in, lang)
 
     def label_in(self, node: URIRef, lang: str = "en") -> str | None:
         """The node's ``rdfs:label`` in exactly ``lang`` (asserted or inferred), or None."""
-        self._sync()  # the store holds whatever the views now say
-        return self._store_label(node, lang)
-
-    def _store_label(self, node, lang: str) -> str | None:
-        """:meth:`label_in` straight from the store, without rdflib terms (a label column asks once per IRI)."""
         import pyoxigraph as ox
 
         if isinstance(node, URIRef):
@@ -396,9 +438,10 @@ class ChipletKG:
         return None
 
     @classmethod
-    def load(cls, data: Iterable[str | os.PathLike] = (), builtin: bool = True) -> "ChipletKG":
-        """Load the graph (the shipped one plus ``data``)."""
-        return cls(data=tuple(Path(p) for p in data), builtin=builtin)
+    def load(cls, data: Iterable[str | os.PathLike] = (), builtin: bool = True,
+             reason: bool = REASON_DEFAULT) -> "ChipletKG":
+        """Load the graph (the shipped one plus ``data``); the same as ``ChipletKG(data, builtin, reason=reason)``."""
+        return cls(data=data, builtin=builtin, reason=reason)
 
 
 def _norm(text: str) -> str:

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from .errors import InputError, UsageError
+from .home import project_root
 
 __all__ = ["Param", "NamedQuery", "load_library", "get_query", "bind_params", "add_labels"]
 
@@ -118,8 +119,6 @@ def load_library(folder: Path | None = None) -> dict[str, NamedQuery]:
     >>> lib["policy-trace"].params[0].name
     'policy'
     """
-    from .kg import project_root
-
     folder = folder or project_root() / "queries"
     return {q.name: q for q in (read_named_query(p) for p in sorted(folder.glob("*.rq")))}
 
@@ -127,8 +126,6 @@ def load_library(folder: Path | None = None) -> dict[str, NamedQuery]:
 def get_query(name: str, library: dict[str, NamedQuery] | None = None) -> NamedQuery:
     """The named query ``name``; an unknown name lists close matches."""
     if library is None:
-        from .kg import project_root
-
         path = project_root() / "queries" / f"{name}.rq"
         if "/" not in name and "\\" not in name and not name.startswith(".") and path.is_file():
             return read_named_query(path)  # one file, not the whole library: `query NAME` reads only its own

@@ -38,13 +38,12 @@ def strip_remote_resources(html: str) -> str:
 
 
 def ontology_graph(kg) -> Graph:
-    """The ontology alone (``ontology/*.ttl`` without the shapes), as documentation tools expect it."""
-    from .loader import parse_into
+    """The ontology alone (``ontology/*.ttl`` without the shapes), as documentation tools expect it: a copy of the
+    store's ontology graph (:attr:`chiplet_kg.kg.ChipletKG.ontology`), not a second parse of the files."""
     from .namespace import bind_prefixes
 
     graph = bind_prefixes(Graph())
-    for path in kg.ontology_files(kg.root) if kg.builtin else []:
-        parse_into(graph, path)
+    graph += kg.ontology
     return graph
 
 

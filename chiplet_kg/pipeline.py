@@ -1,4 +1,19 @@
-"""The main job: validate, then write the merged graph, the OWL files, the report and the counts into build/."""
+"""The flow, one function per stage: load → validate → reason → KG → outputs (what ``chiplet-kg build`` runs).
+
+=========  =====================================  ===========================================================
+stage      function here                          where the work is done
+=========  =====================================  ===========================================================
+load       :func:`load`                           :mod:`chiplet_kg.load` (files or the build cache → one store)
+validate   :func:`validate`                       :mod:`chiplet_kg.validation` (SHACL, OWL consistency)
+reason     :func:`reason`                         :mod:`chiplet_kg.reason` (HermiT, rules, closed world)
+KG         :class:`chiplet_kg.kg.ChipletKG`       a holder over the store (queries, labels, rdflib views)
+outputs    :func:`outputs`, :func:`write`         exports, views, report, docs (:mod:`chiplet_kg.export`, …)
+=========  =====================================  ===========================================================
+
+:func:`run` chains them from input files to the ``build/`` folder; :func:`build` runs validate → reason →
+outputs on a KG already loaded. ``ChipletKG(data, builtin, reason=REASON_DEFAULT)`` runs :func:`load` and
+(by default) :func:`reason`.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +23,21 @@ import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from rdflib import Graph
+from typing import TYPE_CHECKING, Iterable
 
 from . import __version__
-from .diagram import mermaid
+from .defaults import REASON_DEFAULT
 from .errors import ValidationFailed
-from .io import atomic_write, remove_stale_temps
-from .kg import ChipletKG
-from .loader import parse_into
-from .lock import build_lock
-from .namespace import INFERRED_GRAPH, bind_prefixes
-from .owl import owl_view
-from .validation import ValidationReport, validate
+from .namespace import INFERRED_GRAPH
 
-__all__ = ["BuildResult", "build"]
+if TYPE_CHECKING:  # pragma: no cover
+    from rdflib import Graph
+
+    from .kg import ChipletKG
+    from .load import Loaded
+    from .validation import ValidationReport
+
+__all__ = ["REASON_DEFAULT", "BuildResult", "load", "validate", "reason", "outputs", "write", "build", "run"]
 
 
 @dataclass
@@ -31,9 +46,51 @@ class BuildResult:
 
     out: Path
     files: list[Path] = field(default_factory=list)
-    report: ValidationReport | None = None
+    report: "ValidationReport | None" = None
     counts: dict[str, int] = field(default_factory=dict)
     inferred: dict[str, int] | None = None  # inferred triples by kind; None when reasoning was skipped
+
+
+# ====================================================================== the stages
+
+def load(data: Iterable = (), *, builtin: bool = True, root: Path | None = None, reasoned: bool = False,
+         use_cache: bool = False) -> "Loaded":
+    """Stage 1, load: the input files (or the build cache's store for them) into one pyoxigraph store.
+
+    See :func:`chiplet_kg.load.load`; :meth:`chiplet_kg.kg.ChipletKG.over` makes the KG over the result.
+    """
+    from .load import load as load_files
+
+    return load_files(data, builtin=builtin, root=root, reasoned=reasoned, use_cache=use_cache)
+
+
+def validate(kg: "ChipletKG", *, owl: bool = True) -> "ValidationReport":
+    """Stage 2, validate: the SHACL shapes and, with ``owl``, OWL consistency (:func:`chiplet_kg.validation.validate`)."""
+    from .validation import validate as check
+
+    return check(kg, owl=owl)
+
+
+def reason(kg: "ChipletKG") -> "Graph":
+    """Stage 3, reason: the inferred triples into the store's inferred graph (:mod:`chiplet_kg.reason`); returns them.
+
+    Raises
+    ------
+    ValidationFailed
+        The graph is OWL-inconsistent.
+    UsageError
+        Java is missing or HermiT failed (``--no-reason`` / ``reason=False`` skips reasoning).
+    """
+    from .reason import infer
+
+    # When chiplet_kg.reason.reason lands this one line becomes `inferred = reasoning(kg).inferred` (imported as
+    # `from .reason import reason as reasoning`): one HermiT run, whose Reasoning validation can reuse.
+    inferred = infer(kg)
+    kg.set_inferred(inferred)
+    return inferred
+
+
+_reason_stage = reason  # build() takes a flag named `reason`, which hides the stage inside it
 
 
 def _class_counts_csv(kg: ChipletKG) -> str:
@@ -45,104 +102,122 @@ def _class_counts_csv(kg: ChipletKG) -> str:
     return buf.getvalue()
 
 
-def build(kg: ChipletKG, out: str | Path = "build", *, owl: bool = True, reason: bool = True) -> BuildResult:
-    """Validate ``kg``, reason over it, and write its outputs into ``out``.
+def outputs(kg: "ChipletKG", report: "ValidationReport", *, inferred: dict[str, int] | None = None,
+            owl_checked: bool = True) -> dict[str, bytes | str]:
+    """Stage 5, outputs: every file of ``build/`` rendered in memory (name → content), nothing written yet.
 
-    Every file is written atomically; when validation fails nothing is written and the outputs of
-    the previous build stay as they were. With ``reason``, the inferred triples (``kg.inferred``, computed
-    here unless ``kg`` was loaded with ``reason=True``) go to ``inferred.ttl``; without it, a stale
-    ``inferred.ttl`` from an earlier build is removed. The store (asserted and inferred triples) is also left in
-    the build cache (:mod:`chiplet_kg.cache`), which later commands on the same input files open instead of
-    parsing and reasoning again. A progress bar shows the stages at a terminal (:mod:`chiplet_kg.progress`).
-
-    Raises
-    ------
-    ValidationFailed
-        The graph does not conform; ``err.report`` holds the report.
+    ``inferred`` is :func:`chiplet_kg.reason.count_inferred` of a reasoned KG (then ``inferred.ttl`` is written
+    too), None when reasoning was skipped; ``owl_checked`` is recorded in ``build-info.json``.
     """
-    from .progress import steps
-
-    with steps("build", 7, min_total=0) as advance:
-        return _build(kg, Path(out), owl=owl, reason=reason, advance=advance)
-
-
-def _build(kg: ChipletKG, out: Path, *, owl: bool, reason: bool, advance) -> BuildResult:
-    from .cache import write_kg
+    from .diagram import mermaid
+    from .export import build_outputs as export_outputs
     from .export import graph_bytes
-    from .reason import count_inferred, infer
+    from .ontodoc import docs_outputs
+    from .owl import owl_view
+    from .views.report import build_outputs as view_outputs
 
-    advance(0, "validating")
-    report = validate(kg, owl=owl)
-    if not report.conforms:
-        raise ValidationFailed("validation failed; nothing was written\n" + report.to_text(), report)
-    advance(1, "reasoning" if reason else "serialising")
-    if reason and not kg.reason:
-        kg.inferred = infer(kg)
-    inferred = count_inferred(kg) if reason else None
-    advance(1, "serialising")
-
-    ontology = bind_prefixes(Graph())
-    for path in kg.ontology_files(kg.root) if kg.builtin else []:
-        parse_into(ontology, path)
+    reasoned = inferred is not None
     counts = {kg.qname(c): n for c, n in kg.class_counts()}
     info = {
         "chiplet_kg_version": __version__,
-        "triples": len(kg.graph),
-        "asserted_triples": len(kg.graph),
-        "inferred_triples": inferred["total"] if reason else None,
+        "triples": len(kg),
+        "asserted_triples": len(kg),
+        "inferred_triples": inferred["total"] if reasoned else None,
         "inferred": inferred,
-        "reasoned": reason,
+        "reasoned": reasoned,
         "entities": len(kg.entities()),
         "inputs": [{"file": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in kg.files],
-        "owl_checked": owl,
+        "owl_checked": owl_checked,
         "instances_per_class": counts,
     }
-    # Serialise everything first, so a failure part-way leaves every earlier output untouched.
-    outputs = {
+    files = {
         "graph.ttl": graph_bytes(kg.graph, "turtle"),
         "graph.nt": kg.graph.serialize(format="nt", encoding="utf-8"),
         "graph.owl": owl_view(kg.graph).serialize(format="xml"),
-        "ontology.rdf": ontology.serialize(format="xml"),
+        # The ontology files' triples, from the store's copy of them (chiplet_kg.load.ONTOLOGY_GRAPH).
+        "ontology.rdf": kg.ontology.serialize(format="xml"),
         "validation-report.txt": report.to_text(),
         "validation-report.json": report.to_json(),
         "class-counts.csv": _class_counts_csv(kg),
         "model.mmd": mermaid(kg.graph),
         "build-info.json": json.dumps(info, ensure_ascii=False, indent=2) + "\n",
     }
-    if reason:
-        outputs["inferred.ttl"] = _INFERRED_HEADER.encode("utf-8") + graph_bytes(kg.inferred, "turtle")
-    # ---- interactive views and the analysis report (chiplet_kg/views/report.py): view-*.html, report*.html.
-    # Rendered here with everything else, written by the same atomic loop below.
-    from .views.report import build_outputs as _view_outputs
-
-    advance(1, "views and report")
-    outputs.update(_view_outputs(kg))
-    # ---- end of views and report
-    # ---- exports for other tools and the ontology's documentation (chiplet_kg/export.py, chiplet_kg/ontodoc.py):
-    # export/* in every format of `chiplet-kg export`, docs/index.html and docs/index.zh.html (pyLODE, offline).
-    from .export import build_outputs as _export_outputs
-    from .ontodoc import docs_outputs as _docs_outputs
-
-    advance(1, "exports")
-    outputs.update(_export_outputs(kg, inferred=reason))
-    advance(1, "documentation")
+    if reasoned:
+        files["inferred.ttl"] = _INFERRED_HEADER.encode("utf-8") + graph_bytes(kg.inferred, "turtle")
+    files.update(view_outputs(kg))  # view-*.html, report*.html (chiplet_kg/views/report.py)
+    files.update(export_outputs(kg, inferred=reasoned))  # export/* in every format of `chiplet-kg export`
     if kg.builtin:
-        outputs.update(_docs_outputs(kg))
-    # ---- end of exports and documentation
-    result = BuildResult(out=out, report=report, counts=counts, inferred=inferred)
-    advance(1, "writing")
-    # One build writes into a folder at a time (a second one waits), so the outputs all come from one build;
-    # temporary files of a build killed mid-write are removed first.
+        files.update(docs_outputs(kg))  # docs/index.html, docs/index.zh.html (pyLODE, offline)
+    return files
+
+
+def write(out: Path, files: dict[str, bytes | str], *, reasoned: bool) -> list[Path]:
+    """Write ``files`` into ``out``, each atomically, one build at a time; returns the paths written.
+
+    Temporary files of a build killed mid-write are removed first; without ``reasoned`` a stale ``inferred.ttl``
+    of an earlier build is removed (it would describe another build).
+    """
+    from .io import atomic_write, remove_stale_temps
+    from .lock import build_lock
+
+    written = []
     with build_lock(out):
-        remove_stale_temps(out, [*outputs, "inferred.ttl"])
-        for name, data in outputs.items():
-            result.files.append(atomic_write(out / name, data))
-        if not reason:
-            (out / "inferred.ttl").unlink(missing_ok=True)  # it would describe another build
-    # The store, reasoned or not, for later commands on the same input files (chiplet_kg/cache.py).
-    write_kg(kg, reasoned=reason)
-    advance(1, "done")
+        remove_stale_temps(out, [*files, "inferred.ttl"])
+        for name, data in files.items():
+            written.append(atomic_write(out / name, data))
+        if not reasoned:
+            (out / "inferred.ttl").unlink(missing_ok=True)
+    return written
+
+
+def build(kg: "ChipletKG", out: str | Path = "build", *, owl: bool = True, reason: bool = True) -> BuildResult:
+    """Validate ``kg``, reason over it, and write its outputs into ``out``: validate → reason → outputs → write.
+
+    Every file is written atomically; when validation fails nothing is written and the outputs of the previous
+    build stay as they were. With ``reason``, the inferred triples (computed here unless ``kg`` holds them
+    already) go to ``inferred.ttl``. The store (asserted and inferred triples) is also left in the build cache
+    (:mod:`chiplet_kg.cache`), which later commands on the same input files open instead of parsing and
+    reasoning again. A progress bar shows the stages at a terminal (:mod:`chiplet_kg.progress`).
+
+    Raises
+    ------
+    ValidationFailed
+        The graph does not conform; ``err.report`` holds the report.
+    """
+    from .cache import write_kg
+    from .progress import steps
+    from .reason import count_inferred
+
+    out = Path(out)
+    with steps("build", 6, min_total=0) as advance:
+        advance(0, "validating")
+        report = validate(kg, owl=owl)
+        if not report.conforms:
+            raise ValidationFailed("validation failed; nothing was written\n" + report.to_text(), report)
+        advance(1, "reasoning" if reason else "rendering")
+        if reason and not kg.reasoned:
+            _reason_stage(kg)
+        inferred = count_inferred(kg) if reason else None
+        advance(1, "rendering outputs")
+        files = outputs(kg, report, inferred=inferred, owl_checked=owl)
+        advance(1, "writing")
+        result = BuildResult(out=out, report=report, counts={kg.qname(c): n for c, n in kg.class_counts()},
+                             inferred=inferred)
+        result.files = write(out, files, reasoned=reason)
+        advance(1, "caching")
+        # The store, reasoned or not, for later commands on the same input files (chiplet_kg/cache.py).
+        write_kg(kg, reasoned=reason)
+        advance(1, "done")
     return result
+
+
+def run(data: Iterable = (), out: str | Path = "build", *, builtin: bool = True, owl: bool = True,
+        reason: bool = REASON_DEFAULT, use_cache: bool = True) -> BuildResult:
+    """The whole flow from input files: load → validate → reason → KG → outputs (``chiplet-kg build``)."""
+    from .kg import ChipletKG
+
+    kg = ChipletKG.over(load(data, builtin=builtin, reasoned=reason, use_cache=use_cache))
+    return build(kg, out, owl=owl, reason=reason)
 
 
 _INFERRED_HEADER = f"""\

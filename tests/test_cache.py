@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from chiplet_kg import ChipletKG, reason
@@ -38,11 +38,8 @@ def cache(tmp_path, monkeypatch):
 
 
 def _reasoned(**kw) -> ChipletKG:
-    kg = ChipletKG(**kw)
-    inferred = Graph()
-    for t in INFERRED:
-        inferred.add(t)
-    kg.inferred = inferred
+    kg = ChipletKG(reason=False, **kw)
+    kg.set_inferred(INFERRED)
     return kg
 
 
@@ -74,14 +71,14 @@ def test_unreasoned_load_reuses_a_reasoned_entry_without_its_inferences(cache):
     """What `build` leaves (reasoned) serves commands that do not reason, minus the inferred triples."""
     fresh = _reasoned()
     write_cached(fresh.store.ox, fresh.files, reasoned=True)
-    plain = ChipletKG(use_cache=True)
+    plain = ChipletKG(use_cache=True, reason=False)
     assert plain.from_cache and len(plain) == len(fresh) and len(plain.inferred) == 0
     assert not plain.sparql("ASK { ckgd:JCET a ckg:Entity }").boolean
 
 
 def test_reasoned_load_does_not_take_an_unreasoned_entry(cache):
     """An entry written without reasoning never stands in for a reasoned graph."""
-    plain = ChipletKG(builtin=False, data=(sorted((ROOT / "graph_data").glob("*.ttl"))[0],))
+    plain = ChipletKG(builtin=False, data=(sorted((ROOT / "graph_data").glob("*.ttl"))[0],), reason=False)
     write_cached(plain.store.ox, plain.files, reasoned=False)
     assert open_cached(plain.files, reasoned=False) is not None
     assert open_cached(plain.files, reasoned=True) is None
@@ -91,11 +88,11 @@ def test_changing_one_input_byte_invalidates(cache, tmp_path):
     """One changed byte in one input file gives another key: the file is parsed again, with its new content."""
     data = tmp_path / "mine.ttl"
     data.write_text(SMALL, encoding="utf-8")
-    kg = ChipletKG(builtin=False, data=(data,))
+    kg = ChipletKG(builtin=False, data=(data,), reason=False)
     write_cached(kg.store.ox, kg.files, reasoned=False)
-    assert ChipletKG(builtin=False, data=(data,), use_cache=True).from_cache
+    assert ChipletKG(builtin=False, data=(data,), use_cache=True, reason=False).from_cache
     data.write_text(SMALL.replace('"alpha"', '"alphA"'), encoding="utf-8")
-    again = ChipletKG(builtin=False, data=(data,), use_cache=True)
+    again = ChipletKG(builtin=False, data=(data,), use_cache=True, reason=False)
     assert not again.from_cache
     assert again.label(URIRef("https://example.org/cache-test/a")) == "alphA"
 
@@ -151,11 +148,11 @@ def test_corrupt_cache_file_is_ignored(cache, tmp_path, kind):
     """A damaged or foreign cache file is ignored: the inputs are parsed again, with the same answers, no error."""
     data = tmp_path / "mine.ttl"
     data.write_text(SMALL, encoding="utf-8")
-    kg = ChipletKG(builtin=False, data=(data,))
+    kg = ChipletKG(builtin=False, data=(data,), reason=False)
     path = write_cached(kg.store.ox, kg.files, reasoned=False)
     key = cache_key(kg.files, reasoned=False)
     path.write_bytes(_corruptions(path.read_bytes(), key)[kind])
-    again = ChipletKG(builtin=False, data=(data,), use_cache=True)
+    again = ChipletKG(builtin=False, data=(data,), use_cache=True, reason=False)
     assert not again.from_cache
     assert len(again) == len(kg) == 5
 
@@ -170,7 +167,7 @@ def test_corrupt_cache_on_the_command_line_is_no_error(tmp_path):
 
     plain = query()
     assert plain.returncode == 0, plain.stderr
-    kg = ChipletKG()
+    kg = ChipletKG(reason=False)
     path = write_cached(kg.store.ox, kg.files, reasoned=False, folder=tmp_path / "cache")
     hit = query()
     path.write_bytes(path.read_bytes()[:-200])
@@ -183,17 +180,15 @@ def test_graph_changed_in_memory_is_not_cached(cache, tmp_path):
     """A graph changed after loading is not the files' graph: it is never cached (it would answer for them)."""
     data = tmp_path / "mine.ttl"
     data.write_text(SMALL, encoding="utf-8")
-    kg = ChipletKG(builtin=False, data=(data,))
+    kg = ChipletKG(builtin=False, data=(data,), reason=False)
     assert not kg.changed
-    kg.inferred = Graph()  # the reasoner's part may be set: build does
-    kg.store
+    kg.set_inferred([])  # the reasoner's part may be set: build does
     assert not kg.changed
-    kg.graph.add((URIRef("https://example.org/cache-test/c"), RDFS.label, Literal("added")))
-    kg.store  # the change reaches the store
+    kg.add_triples([(URIRef("https://example.org/cache-test/c"), RDFS.label, Literal("added"))])
     assert kg.changed
     assert write_kg(kg, reasoned=False) is None
     assert not cache.exists() or not list(cache.glob("store-*.nq"))
-    assert write_kg(ChipletKG(builtin=False, data=(data,)), reasoned=False) is not None
+    assert write_kg(ChipletKG(builtin=False, data=(data,), reason=False), reasoned=False) is not None
 
 
 def test_cli_build_leaves_a_store_that_query_reuses(tmp_path):
@@ -208,7 +203,7 @@ def test_cli_build_leaves_a_store_that_query_reuses(tmp_path):
                            capture_output=True, text=True, env=env, timeout=900)
     assert built.returncode == 0, built.stderr
     entries = list(folder.glob("store-*.nq"))
-    kg = ChipletKG()
+    kg = ChipletKG(reason=False)
     assert entries == [cache_path(cache_key(kg.files, reasoned=False), folder)]
     after = subprocess.run(cli + ["query", "market-structure", "--no-reason", "--format", "csv"], capture_output=True,
                            text=True, env=env, timeout=300)
@@ -246,7 +241,7 @@ def test_concurrent_writers_and_readers(cache, tmp_path):
     """Processes reading the entry while others rewrite it see the whole store or none, never part of one."""
     data = tmp_path / "mine.nt"
     data.write_text("".join(f'<urn:x:s{i}> <urn:x:p> "value {i}" .\n' for i in range(20000)), encoding="utf-8")
-    kg = ChipletKG(builtin=False, data=(data,))
+    kg = ChipletKG(builtin=False, data=(data,), reason=False)
     files = kg.files
     ctx = multiprocessing.get_context("fork")
     readers = []
@@ -279,7 +274,7 @@ def test_temporary_files_of_killed_writers_are_cleared(cache, tmp_path):
 
     data = tmp_path / "mine.ttl"
     data.write_text(SMALL, encoding="utf-8")
-    kg = ChipletKG(builtin=False, data=(data,))
+    kg = ChipletKG(builtin=False, data=(data,), reason=False)
     cache.mkdir(parents=True)
     abandoned, fresh = cache / ".store-abc.nq.x1y2.tmp", cache / ".store-def.nq.z3w4.tmp"
     abandoned.write_bytes(b"half a store")

@@ -121,3 +121,54 @@ def test_unwritable_output_is_an_output_error(tmp_path):
     blocker.write_text("x")
     out = run("build", "--no-owl", "--out", str(blocker))
     assert out.returncode == 4 and out.stderr.startswith("error: cannot write")
+
+
+# ------------------------------------------------------------------ the commands' shape (no graph is loaded)
+
+def _commands():
+    import click
+
+    from chiplet_kg.cli.main import cli
+
+    ctx = click.Context(cli)
+    found = {}
+
+    def walk(cmd, name):
+        found[name] = cmd
+        if isinstance(cmd, click.Group):
+            for sub in cmd.list_commands(ctx):
+                walk(cmd.get_command(ctx, sub), f"{name} {sub}".strip())
+
+    walk(cli, "")
+    return found
+
+
+def test_every_command_help_ends_with_an_example():
+    """Every command's docstring ends with an Example: block that calls chiplet-kg."""
+    for name, cmd in _commands().items():
+        lines = (cmd.help or "").strip().splitlines()
+        assert "Example:" in (cmd.help or "") and lines[-1].strip().startswith("chiplet-kg"), name or "chiplet-kg"
+
+
+def test_shared_options_are_one_object_each():
+    """--timeout, --remove, --threshold, --graph-format, --data, --no-builtin, -o/--output: the same declaration
+    (help and type) wherever they appear; --no-builtin and --no-reason on every command that reads the graph."""
+    import click
+
+    seen: dict[str, set] = {}
+    for name, cmd in _commands().items():
+        if isinstance(cmd, click.Group):
+            continue
+        opts = {o: p for p in cmd.params for o in p.opts}
+        for flag in ("--remove", "--threshold", "--graph-format", "--data", "--no-builtin", "--no-reason"):
+            if flag in opts:
+                p = opts[flag]
+                seen.setdefault(flag, set()).add((p.help, repr(p.type), p.multiple))
+        if "--data" in opts:
+            assert "--no-builtin" in opts, name
+            if name not in ("validate", "import eto", "build"):  # these reason in their own way (or not at all)
+                assert "--no-reason" in opts, name
+        if "--output" in opts:
+            assert "-o" in opts["--output"].opts, name
+    assert all(len(declarations) == 1 for declarations in seen.values()), seen
+    assert {"--remove", "--threshold", "--graph-format", "--no-builtin"} <= set(seen)

@@ -53,8 +53,8 @@ def built(tmp_path_factory):
 @pytest.fixture(scope="module")
 def sample():
     """The hand-built graph of tests/data/export, with hand-written 'inferred' triples."""
-    kg = ChipletKG(data=(SAMPLE,), builtin=False)
-    kg.inferred = Graph().parse(SAMPLE_INFERRED)
+    kg = ChipletKG(data=(SAMPLE,), builtin=False, reason=False)
+    kg.set_inferred(Graph().parse(SAMPLE_INFERRED))
     return kg
 
 
@@ -429,7 +429,7 @@ def test_export_command_writes_a_file_and_stdout(tmp_path):
     path = tmp_path / "out" / "g.nt"
     res = runner.invoke(["export", "--format", "ntriples", "-o", str(path), "--no-reason", "--data", str(SAMPLE)])
     assert res.exit_code == 0, res.output
-    kg = ChipletKG(data=(SAMPLE,))
+    kg = ChipletKG(data=(SAMPLE,), reason=False)
     assert len(_quads(path.read_bytes(), "ntriples")) == len(kg.graph)
     res = runner.invoke(["export", "--format", "turtle", "-o", "-", "--no-reason"])
     assert res.exit_code == 0

@@ -38,7 +38,6 @@ def _imported(args, env) -> set[str]:
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
     """A cache folder holding what `build` leaves (reasoned), so that `query` needs no reasoner."""
-    from rdflib import Graph
     from rdflib.namespace import RDF
 
     from chiplet_kg import ChipletKG
@@ -46,10 +45,8 @@ def env(tmp_path_factory):
     from chiplet_kg.namespace import CKG, CKGD
 
     folder = tmp_path_factory.mktemp("imports-cache")
-    kg = ChipletKG()
-    inferred = Graph()
-    inferred.add((CKGD.JCET, RDF.type, CKG.Entity))
-    kg.inferred = inferred
+    kg = ChipletKG(reason=False)
+    kg.set_inferred([(CKGD.JCET, RDF.type, CKG.Entity)])
     assert write_cached(kg.store.ox, kg.files, reasoned=True, folder=folder)
     return {**os.environ, "CHIPLET_KG_CACHE": str(folder), "PYTHONWARNINGS": "ignore"}
 

@@ -76,8 +76,8 @@ def world(tmp_path_factory):
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
         'ckgd:Netherlands a ckg:CountryOrRegion ; rdfs:label "Netherlands"@en , "荷兰"@zh .\n', encoding="utf-8")
     small = [*(str(p) for p in ChipletKG.ontology_files(ROOT)), str(country), str(path)]
-    return {"base": base, "path": path, "kg": ChipletKG(data=[path]), "small_files": small,
-            "small": ChipletKG(data=small, builtin=False)}
+    return {"base": base, "path": path, "kg": ChipletKG(data=[path], reason=False), "small_files": small,
+            "small": ChipletKG(data=small, builtin=False, reason=False)}
 
 
 def _resolve(kg, payload: str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
 from chiplet_kg import CKG, CKGD, ChipletKG
@@ -50,7 +50,7 @@ def g(kg):
 def small(tmp_path):
     path = tmp_path / "small.ttl"
     path.write_text(SMALL, encoding="utf-8")
-    return ChipletKG(data=(ONTOLOGY, path), builtin=False)
+    return ChipletKG(data=(ONTOLOGY, path), builtin=False, reason=False)
 
 
 def test_nodes_are_exactly_the_entities(kg, g):
@@ -60,16 +60,40 @@ def test_nodes_are_exactly_the_entities(kg, g):
     assert str(CKG.Firm) not in g
 
 
-def test_edges_are_exactly_the_argument_relations_between_entities(kg, g):
-    """One edge per asserted triple of a ckg:carriesArgument property between two entities, keyed by predicate."""
+@pytest.fixture(scope="module")
+def reasoned() -> ChipletKG:
+    return ChipletKG()  # the default: reasoned
+
+
+def test_edges_are_exactly_the_argument_relations_between_entities(reasoned):
+    """One edge per triple (asserted, else inferred) of a ckg:carriesArgument property between two entities, keyed
+    by predicate: the projection (quad patterns on the store) agrees with SPARQL on the same store, and with the
+    rdflib views."""
+    kg, g = reasoned, project(reasoned)
+    entities = set(kg.entities())
+    rows = kg.sparql("SELECT ?s ?p ?o (EXISTS { GRAPH <https://w3id.org/chiplet-kg/graph/asserted> { ?s ?p ?o } } "
+                     "AS ?asserted) WHERE { ?p ckg:carriesArgument true . ?s ?p ?o }").rows
+    expected = {(str(r["s"]), kg.qname(r["p"]), str(r["o"]), not r["asserted"].toPython()) for r in rows
+                if r["s"] in entities and r["o"] in entities}
+    assert len(expected) > 300 and any(inferred for *_, inferred in expected)
+    got = {(u, k, v, d["inferred"]) for u, v, k, d in g.edges(keys=True, data=True)}
+    assert got == expected
+    props = set(kg.graph.subjects(CKG.carriesArgument, Literal(True)))
+    views = {(str(s), kg.qname(p), str(o)) for p in props for graph in (kg.graph, kg.inferred)
+             for s, o in graph.subject_objects(p) if s in entities and o in entities}
+    assert {e[:3] for e in got} == views
+    assert all(d["predicate"] == k and "type" not in d for _, _, k, d in g.edges(keys=True, data=True))
+
+
+def test_the_projection_without_inferences_is_the_asserted_graph(kg):
+    """inferred=False: exactly the asserted argument relations, none marked inferred."""
+    plain = project(kg, inferred=False)
     entities = set(kg.entities())
     props = set(kg.graph.subjects(CKG.carriesArgument, Literal(True)))
     expected = {(str(s), kg.qname(p), str(o)) for p in props for s, o in kg.graph.subject_objects(p)
                 if s in entities and o in entities}
-    assert len(expected) > 300
-    got = {(u, k, v) for u, v, k in g.edges(keys=True)}
-    assert got == expected
-    assert all(d["predicate"] == k and "type" not in d for _, _, k, d in g.edges(keys=True, data=True))
+    assert {(u, k, v) for u, v, k in plain.edges(keys=True)} == expected
+    assert not any(d["inferred"] for *_, d in plain.edges(keys=True, data=True))
 
 
 def test_shipped_edges_carry_source_and_evidence(g):
@@ -114,11 +138,11 @@ def test_small_graph_projection(small):
 def test_inferred_edges_are_marked_and_optional(small):
     """Triples in kg.inferred become edges marked inferred=True; an inferred copy of an asserted edge is not added."""
     chip, glue, maker, land = (URIRef(EX + n) for n in ("Chip", "Glue", "Maker", "Land"))
-    small.inferred = Graph()
-    small.inferred.add((chip, CKG.dependsOn, maker))         # new
-    small.inferred.add((chip, CKG.dependsOn, glue))          # already asserted
-    small.inferred.add((maker, CKG.supplies, glue))          # inverse property: carries no argument
-    small.inferred.add((land, RDF.type, CKG.Entity))
+    small.set_inferred([
+        (chip, CKG.dependsOn, maker),         # new
+        (chip, CKG.dependsOn, glue),          # already asserted
+        (maker, CKG.supplies, glue),          # inverse property: carries no argument
+        (land, RDF.type, CKG.Entity)])
     g = project(small, inferred=True)
     assert g.edges[str(chip), str(maker), "ckg:dependsOn"]["inferred"] is True
     assert g.edges[str(chip), str(glue), "ckg:dependsOn"]["inferred"] is False

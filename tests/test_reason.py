@@ -29,7 +29,7 @@ ONTOLOGY = tuple(ChipletKG.ontology_files(project_root()))
 
 def small_kg(*files) -> ChipletKG:
     """The ontology and the given files only (no shipped data): HermiT runs in about a second."""
-    return ChipletKG(data=ONTOLOGY + tuple(files), builtin=False)
+    return ChipletKG(data=ONTOLOGY + tuple(files), builtin=False, reason=False)
 
 
 def union(kg: ChipletKG) -> Graph:
@@ -66,7 +66,7 @@ def refuse(graph):
 @pytest.fixture(scope="module")
 def world(tmp_path_factory) -> ChipletKG:
     kg = small_kg(WORLD)
-    kg.inferred = reason.infer(kg, cache=tmp_path_factory.mktemp("cache"))
+    kg.set_inferred(reason.infer(kg, cache=tmp_path_factory.mktemp("cache")))
     return kg
 
 
@@ -125,7 +125,7 @@ def test_nothing_is_inferred_that_does_not_follow(world, kind, query):
 def test_closed_world_conclusions_give_way_to_new_data(tmp_path):
     """With a domestic resin maker and a substrate policy added, the two closed-world memberships go; OWL ones stay."""
     kg = small_kg(WORLD, MORE)
-    kg.inferred = reason.infer(kg, cache=tmp_path)
+    kg.set_inferred(reason.infer(kg, cache=tmp_path))
     g = union(kg)
     assert (EX.Resin, RDF.type, CKG.ItemWithoutDomesticSupplier) not in g
     assert (EX.Substrate, RDF.type, CKG.UnaddressedDependency) not in g
@@ -163,7 +163,7 @@ def test_counts_add_up(world):
 def shipped(tmp_path_factory) -> ChipletKG:
     kg = ChipletKG()
     before = len(kg.graph)
-    kg.inferred = reason.infer(kg, cache=tmp_path_factory.mktemp("cache"))
+    kg.set_inferred(reason.infer(kg, cache=tmp_path_factory.mktemp("cache")))
     assert len(kg.graph) == before
     return kg
 

@@ -27,8 +27,8 @@ def _kg_with(path, builtin_data=False):
     root = project_root()
     files = ChipletKG.ontology_files(root) if fixture_header(path).get("builtin") != "no" else []
     if builtin_data:
-        return ChipletKG(data=(path,))
-    return ChipletKG(data=tuple(files) + (path,), builtin=False)
+        return ChipletKG(data=(path,), reason=False)
+    return ChipletKG(data=tuple(files) + (path,), builtin=False, reason=False)
 
 
 @pytest.mark.parametrize("path", BAD, ids=[p.stem for p in BAD])

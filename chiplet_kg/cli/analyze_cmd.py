@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import click
 
-from .options import builtin_option, data_option, format_option, lang_option, load_kg
+from .options import (builtin_option, data_option, format_option, lang_option, load_kg, no_reason_option,
+                      remove_option, threshold_option)
 
 
-def _graph(data, no_builtin):
+def _graph(data, no_builtin, no_reason):
     import gc
 
     from ..network import project
 
-    kg = load_kg(data, no_builtin)
+    kg = load_kg(data, no_builtin, reason=not no_reason)
     g = project(kg)
     # The graph lives until the command ends: keep the collector from walking its objects again (at 100k triples a
     # full collection during an analysis walks 1.2 M of them and costs about a second).
@@ -20,9 +21,10 @@ def _graph(data, no_builtin):
     return kg, g
 
 
-def _emit(columns, rows, fmt):
+def _emit(table, fmt):
     from ..render import render_rows
 
+    columns, rows = table
     click.echo(render_rows(columns, rows, fmt), nl=False)
 
 
@@ -52,7 +54,8 @@ def analyze():
 @click.option("--level", type=click.Choice(["firm", "country"]), default=None,
               help="With --by concentration: only firm-level or only country-level shares (default: both, as "
                    "separate rows; the two levels are never added together).")
-def chokepoints(data, no_builtin, fmt, lang, limit, by, level):
+@no_reason_option
+def chokepoints(data, no_builtin, fmt, lang, limit, by, level, no_reason):
     """Rank supply-chain items, suppliers and countries by what depends on them and how concentrated they are.
 
     Each row counts the technologies, application domains and roadmap goals that depend on the candidate, gives
@@ -70,22 +73,10 @@ def chokepoints(data, no_builtin, fmt, lang, limit, by, level):
 
         chiplet-kg analyze chokepoints --by concentration --level firm --data eto.ttl --limit 10
     """
-    from ..errors import UsageError
+    from ..analyze import chokepoints_table
 
-    if level is not None and by != "concentration":
-        raise UsageError("--level applies only to --by concentration")
-    _, g = _graph(data, no_builtin)
-    if by == "concentration":
-        from ..analyze.shares import CONCENTRATION_COLUMNS, concentration
-
-        if not g.graph.get("provisions"):
-            raise UsageError("--by concentration needs measured provider shares, and the graph has none: import "
-                             "them (chiplet-kg import eto DIR -o eto.ttl) and add --data eto.ttl")
-        _emit(CONCENTRATION_COLUMNS, concentration(g, level=level, lang=lang, limit=limit), fmt)
-        return
-    from ..analyze.chokepoints import CHOKEPOINT_COLUMNS, chokepoints as run
-
-    _emit(CHOKEPOINT_COLUMNS, run(g, lang=lang, limit=limit), fmt)
+    _, g = _graph(data, no_builtin, no_reason)
+    _emit(chokepoints_table(g, by=by, level=level, lang=lang, limit=limit), fmt)
 
 
 @analyze.command()
@@ -95,7 +86,8 @@ def chokepoints(data, no_builtin, fmt, lang, limit, by, level):
 @lang_option
 @click.option("--direct-only", is_flag=True, default=False,
               help="List only what no policy reaches at all (leave out what is addressed only indirectly).")
-def gaps(data, no_builtin, fmt, lang, direct_only):
+@no_reason_option
+def gaps(data, no_builtin, fmt, lang, direct_only, no_reason):
     """Dependencies and bottlenecks that no policy addresses, and policies that address nothing.
 
     A dependency or bottleneck reached by a policy only through something else (what it is a kind of, a
@@ -107,11 +99,10 @@ def gaps(data, no_builtin, fmt, lang, direct_only):
 
         chiplet-kg analyze gaps --format csv
     """
-    from ..analyze.gaps import GAP_COLUMNS, gaps as run
-    from ..analyze.shares import share_columns
+    from ..analyze import gaps_table
 
-    _, g = _graph(data, no_builtin)
-    _emit(share_columns(g, GAP_COLUMNS), run(g, lang=lang, indirect=not direct_only), fmt)
+    _, g = _graph(data, no_builtin, no_reason)
+    _emit(gaps_table(g, lang=lang, direct_only=direct_only), fmt)
 
 
 @analyze.command()
@@ -126,7 +117,8 @@ def gaps(data, no_builtin, fmt, lang, direct_only):
 @builtin_option
 @format_option
 @lang_option
-def paths(source, target, max_len, limit, directed, data, no_builtin, fmt, lang):
+@no_reason_option
+def paths(source, target, max_len, limit, directed, data, no_builtin, fmt, lang, no_reason):
     """The shortest paths between two entities, each step with its relation, source and evidence.
 
     A step marked ← runs against the stated direction of its relation (e.g. "high-end EDA tools ← depends on
@@ -136,31 +128,26 @@ def paths(source, target, max_len, limit, directed, data, no_builtin, fmt, lang)
 
         chiplet-kg analyze paths --from 设立专项基金 --to "United States" --max-len 4
     """
-    from ..analyze.paths import PATH_COLUMNS, paths as run
+    from ..analyze import paths_table
 
-    kg, g = _graph(data, no_builtin)
-    rows = run(g, str(kg.find(source)), str(kg.find(target)), max_len=max_len, limit=limit, directed=directed,
-               lang=lang)
-    if not rows:
+    kg, g = _graph(data, no_builtin, no_reason)
+    table = paths_table(g, str(kg.find(source)), str(kg.find(target)), max_len=max_len, limit=limit,
+                        directed=directed, lang=lang)
+    if not table[1]:
         click.echo(f"no path of at most {max_len} steps between '{source}' and '{target}'", err=True)
-    _emit(PATH_COLUMNS, rows, fmt)
+    _emit(table, fmt)
 
 
 @analyze.command()
-@click.option("--remove", "remove", multiple=True, required=True, metavar="ENTITY",
-              help="A country, organisation or supply-chain item to take out; give several after one --remove "
-                   "or repeat the option.")
+@remove_option
 @click.argument("more", nargs=-1, metavar="[ENTITY …]")
-@click.option("--threshold", type=click.FloatRange(min=0, max=100, min_open=True), default=100.0, show_default=True,
-              metavar="PCT",
-              help="An item is at risk when the removed providers held at least PCT per cent of it (measured "
-                   "shares, firm and country level apart) or, without share data, PCT per cent of its suppliers; "
-                   "it is blocked when they held all of it.")
+@threshold_option
 @data_option
 @builtin_option
 @format_option
 @lang_option
-def whatif(remove, more, threshold, data, no_builtin, fmt, lang):
+@no_reason_option
+def whatif(remove, more, threshold, data, no_builtin, fmt, lang, no_reason):
     """What if these countries, firms or items were cut off?
 
     Lists what is removed (a country takes its organisations with it, and an entity what it is the same as by
@@ -177,8 +164,10 @@ def whatif(remove, more, threshold, data, no_builtin, fmt, lang):
 
         chiplet-kg analyze whatif --remove Netherlands --threshold 50 --data eto.ttl
     """
-    from ..analyze.whatif import WHATIF_COLUMNS, whatif as run
+    from ..analyze import whatif_table
+    from ..errors import UsageError
 
-    kg, g = _graph(data, no_builtin)
-    nodes = list(dict.fromkeys(str(kg.find(name)) for name in (*remove, *more)))
-    _emit(WHATIF_COLUMNS, run(g, nodes, threshold=threshold, lang=lang), fmt)
+    if not remove:
+        raise UsageError("Missing option '--remove': name at least one entity to take out")
+    kg, g = _graph(data, no_builtin, no_reason)
+    _emit(whatif_table(g, [str(kg.find(name)) for name in (*remove, *more)], threshold=threshold, lang=lang), fmt)

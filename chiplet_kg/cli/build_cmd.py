@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import click
 
-from .options import data_option, load_kg, no_owl_option, no_reason_option
+from .options import builtin_option, data_option, no_owl_option, no_reason_option
 
 
 @click.command()
-@click.option("--out", default="build", show_default=True, metavar="DIR", help="Folder for the outputs.")
+@click.option("-o", "--output", "--out", "out", default="build", show_default=True, metavar="DIR",
+              help="Folder for the outputs (--out is the older name).")
 @data_option
+@builtin_option
 @no_owl_option
 @no_reason_option
-def build(out, data, no_owl, no_reason):
+def build(out, data, no_builtin, no_owl, no_reason):
     """Validate, reason, then write the merged graph, inferred triples, OWL files, report and counts into DIR.
 
     On a validation failure nothing is written and the previous outputs stay as they were. What the reasoner
@@ -20,11 +22,11 @@ def build(out, data, no_owl, no_reason):
 
     Example:
 
-        chiplet-kg build --out build/ --data my-suppliers.ttl
+        chiplet-kg build -o build/ --data my-suppliers.ttl
     """
-    from ..pipeline import build as run
+    from ..pipeline import run
 
-    result = run(load_kg(data), out, owl=not no_owl, reason=not no_reason)
+    result = run(data, out, builtin=not no_builtin, owl=not no_owl, reason=not no_reason)
     click.echo(result.report.to_text(), nl=False)
     if result.inferred is not None:
         click.echo(f"reasoning (HermiT): {result.inferred['total']} inferred triples "

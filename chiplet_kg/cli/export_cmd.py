@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..export import FORMATS
-from .options import data_option, load_kg, no_reason_option
+from .options import builtin_option, data_option, load_kg, no_reason_option
 
 
 @click.command("export")
@@ -19,7 +19,8 @@ from .options import data_option, load_kg, no_reason_option
               help="The file to write (a folder for neo4j and csv); '-' writes a single-file format to stdout.")
 @no_reason_option
 @data_option
-def export(fmt, path, no_reason, data):
+@builtin_option
+def export(fmt, path, no_reason, data, no_builtin):
     """Write the graph in FORMAT for another tool.
 
     Labels in English and Chinese and the sources travel along in every format. What the reasoner infers is
@@ -34,7 +35,7 @@ def export(fmt, path, no_reason, data):
     from ..errors import UsageError
     from ..export import export as run, render
 
-    kg = load_kg(data, reason=not no_reason)
+    kg = load_kg(data, no_builtin, reason=not no_reason)
     if path == "-":
         if FORMATS[fmt].folder:
             raise UsageError(f"--format {fmt} writes a folder; give -o FOLDER")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import data_option, load_kg
+from .options import builtin_option, data_option, load_kg
 
 __all__ = ["import_group", "eto"]
 
@@ -24,14 +24,16 @@ def import_group():
 
 @import_group.command()
 @click.argument("folder", metavar="DIR", type=click.Path(path_type=str))
-@click.option("-o", "--out", required=True, metavar="FILE.ttl", type=click.Path(dir_okay=False, path_type=str),
+@click.option("-o", "--output", "--out", "out", required=True, metavar="FILE.ttl",
+              type=click.Path(dir_okay=False, path_type=str),
               help="The RDF file to write (.ttl, .nt, .rdf/.owl/.xml or .jsonld); not inside graph_data/ or ontology/.")
 @click.option("--commit", default=None, metavar="SHA",
               help="The dataset's git commit, when DIR has no SOURCE.md that gives it.")
 @click.option("--date", default=None, metavar="YYYY-MM-DD",
               help="The date of that commit, when DIR has no SOURCE.md that gives it.")
 @data_option
-def eto(folder, out, commit, date, data):
+@builtin_option
+def eto(folder, out, commit, date, data, no_builtin):
     """Import the ETO Chip Explorer dataset (CSET, CC BY-NC 4.0) from its data/ folder DIR.
 
     Reads inputs.csv, providers.csv, provision.csv, sequence.csv and stages.csv and writes supply-chain
@@ -48,5 +50,6 @@ def eto(folder, out, commit, date, data):
     """
     from ..eto import import_eto
 
-    result = import_eto(folder, out, kg=load_kg(data), commit=commit, date=date)
+    # The graph only names things (unambiguous labels): nothing inferred is needed.
+    result = import_eto(folder, out, kg=load_kg(data, no_builtin, reason=False), commit=commit, date=date)
     click.echo(result.summary(), nl=False)

@@ -69,7 +69,12 @@ def cli() -> None:
     """chiplet-kg: a knowledge graph of the chiplet industry and China's semiconductor supply chain.
 
     It links policies to the supply-chain dependencies they address, and shows which dependencies
-    nothing addresses yet.
+    nothing addresses yet. Every command that reads the graph reasons over it (HermiT, cached) unless
+    --no-reason, as the Python API does (ChipletKG()).
+
+    Example:
+
+        chiplet-kg query unaddressed-dependencies --lang zh
     """
 
 

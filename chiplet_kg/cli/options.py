@@ -1,8 +1,10 @@
-"""Options shared by several commands, defined once."""
+"""Options shared by several commands, defined once (one option object per shared option)."""
 
 from __future__ import annotations
 
 import click
+
+from ..defaults import REASON_DEFAULT
 
 data_option = click.option(
     "--data", "data", multiple=True, metavar="FILE",
@@ -14,16 +16,17 @@ no_owl_option = click.option(
     help="Skip the OWL consistency check (HermiT, needs Java).")
 
 no_reason_option = click.option(
-    "--no-reason", is_flag=True, default=False,
-    help="Skip OWL reasoning (HermiT): use the asserted triples only, nothing inferred.")
+    "--no-reason", is_flag=True, default=not REASON_DEFAULT,
+    help="Skip OWL reasoning (HermiT): use the asserted triples only, nothing inferred. Without it the inferred "
+         "triples are part of the answer, as in the Python API (ChipletKG(), chiplet_kg.defaults.REASON_DEFAULT).")
 
 builtin_option = click.option(
     "--no-builtin", is_flag=True, default=False,
     help="Leave out the shipped ontology and graph data: use only the --data files.")
 
 
-def load_kg(data: tuple[str, ...], no_builtin: bool = False, reason: bool = False, use_cache: bool = True):
-    """Load the graph for a command; ``reason=True`` (commands that answer questions) also fills ``kg.inferred``.
+def load_kg(data: tuple[str, ...], no_builtin: bool = False, reason: bool = REASON_DEFAULT, use_cache: bool = True):
+    """Load the graph for a command: the pipeline's load and, by default (as ``ChipletKG()``), reason stages.
 
     Every command that reads the graph loads it here. When ``chiplet-kg build`` left a store for the same input
     files (:mod:`chiplet_kg.cache`), it is opened instead of parsing and reasoning again.
@@ -46,9 +49,36 @@ endpoint_option = click.option(
     "--endpoint", metavar="URL", default=None,
     help="Run against a remote SPARQL 1.1 endpoint instead of the local graph.")
 
-timeout_option = click.option(
-    "--timeout", type=click.FloatRange(min=0.1), default=None, metavar="SECONDS",
-    help="Stop a query that runs longer than this.")
+
+output_option = click.option(
+    "-o", "--output", "output", required=True, metavar="PATH", type=click.Path(path_type=str),
+    help="Where to write (atomically).")
+
+graph_format_option = click.option(
+    "--graph-format", type=click.Choice(["turtle", "nt", "jsonld"]), default=None,
+    help="Output of CONSTRUCT/DESCRIBE queries (default: turtle, or jsonld with --format json).")
+
+remove_option = click.option(
+    "--remove", "remove", multiple=True, metavar="ENTITY",
+    help="A country, organisation or supply-chain item to take out (a label in en/zh, ckgd:Name or IRI); "
+         "repeatable.")
+
+threshold_option = click.option(
+    "--threshold", type=click.FloatRange(min=0, max=100, min_open=True), default=100.0, show_default=True,
+    metavar="PCT",
+    help="An item is at risk when the removed providers held at least PCT per cent of it (measured shares, firm "
+         "and country level apart) or, without share data, PCT per cent of its suppliers; it is blocked when they "
+         "held all of it.")
+
+
+def timeout_option_with(default: float | None, help_text: str = "Stop a query that runs longer than this."):
+    """The ``--timeout SECONDS`` option with a command's own default (None: no limit)."""
+    return click.option("--timeout", type=click.FloatRange(min=0.1), default=default, show_default=default is not None,
+                        metavar="SECONDS", help=help_text)
+
+
+timeout_option = timeout_option_with(None)
+
 
 asserted_only_option = click.option(
     "--asserted-only", is_flag=True, default=False,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import data_option, load_kg, no_reason_option
+from .options import builtin_option, data_option, load_kg, no_reason_option, timeout_option_with
 
 
 @click.command()
@@ -15,13 +15,13 @@ from .options import data_option, load_kg, no_reason_option
 @click.option("--graph", "graph", metavar="IRI", default=None, help="Fill this named graph (default: the default graph).")
 @click.option("--replace", is_flag=True, default=False,
               help="Replace the graph's contents (one PUT with everything) instead of adding to them (POST).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=120.0, show_default=True, metavar="SECONDS",
-              help="Give up when the server does not answer for this long.")
+@timeout_option_with(120.0, "Give up when the server does not answer for this long.")
 @click.option("--user", default=None, metavar="NAME",
               help="HTTP Basic user name; the password is read from $CHIPLET_KG_PASSWORD.")
 @no_reason_option
 @data_option
-def push(endpoint, graph, replace, timeout, user, no_reason, data):
+@builtin_option
+def push(endpoint, graph, replace, timeout, user, no_reason, data, no_builtin):
     """Upload the graph (asserted and inferred triples) to a triple store over the Graph Store Protocol.
 
     Without --replace the triples are added (POST); with it the graph is replaced in one request (PUT), so a
@@ -38,7 +38,7 @@ def push(endpoint, graph, replace, timeout, user, no_reason, data):
     if user and password is None:
         raise UsageError(f"--user needs the password in the environment variable {PASSWORD_ENV}")
     graph_store_url(endpoint, graph)  # a bad URL or IRI is reported before the graph is loaded
-    kg = load_kg(data, reason=not no_reason)
+    kg = load_kg(data, no_builtin, reason=not no_reason)
     result = run(kg, endpoint, graph=graph, replace=replace, inferred=not no_reason, timeout=timeout, user=user,
                  password=password)
     where = f"graph <{graph}>" if graph else "the default graph"

@@ -6,10 +6,8 @@ import sys
 
 import click
 
-from .options import (asserted_only_option, data_option, endpoint_option, format_option, lang_option, load_kg,
-                      no_reason_option, timeout_option)
-
-GRAPH_FORMATS = ["turtle", "nt", "jsonld"]
+from .options import (asserted_only_option, builtin_option, data_option, endpoint_option, format_option,
+                      graph_format_option, lang_option, load_kg, no_reason_option, timeout_option)
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -55,20 +53,23 @@ def queries(fmt, lang):
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
               help="A parameter: an entity by label (zh or en), prefixed name or IRI; a text; a number. Repeatable.")
 @format_option
-@click.option("--graph-format", type=click.Choice(GRAPH_FORMATS), default=None, help="Output of CONSTRUCT/DESCRIBE queries.")
+@graph_format_option
 @lang_option
 @endpoint_option
 @timeout_option
 @asserted_only_option
 @no_reason_option
 @data_option
+@builtin_option
 @click.option("--explain", is_flag=True, help="Print the query's description and parameters instead of running it.")
-def query(name, params, fmt, graph_format, lang, endpoint, timeout, asserted_only, no_reason, data, explain):
+def query(name, params, fmt, graph_format, lang, endpoint, timeout, asserted_only, no_reason, data, no_builtin,
+          explain):
     """Run the named query NAME (see `chiplet-kg queries`).
 
     Parameters are bound as RDF terms, never pasted into the query; an entity may be named by its label in
     Chinese or English. With --endpoint the same query runs on a remote SPARQL 1.1 endpoint (entities are still
-    resolved in the local graph).
+    resolved in the local graph). Inferred facts are part of the answer unless --no-reason or --asserted-only, as
+    in the Python API: `chiplet-kg query NAME` and `ChipletKG().query(NAME)` give the same rows.
 
     Example:
 
@@ -85,8 +86,9 @@ def query(name, params, fmt, graph_format, lang, endpoint, timeout, asserted_onl
         if named.example:
             click.echo(f"\nExample: {named.example}")
         return
-    # Inferred facts are part of the answer unless asked otherwise; the reasoner's cache makes this cheap.
-    kg = load_kg(data, reason=not (no_reason or asserted_only or endpoint))
+    # Inferred facts are part of the answer unless asked otherwise (REASON_DEFAULT); the reasoner's cache makes this
+    # cheap. --asserted-only and --endpoint do not read the local inferred graph, so they need no reasoning.
+    kg = load_kg(data, no_builtin, reason=not (no_reason or asserted_only or endpoint))
     result = kg.query(name, lang=lang, endpoint=endpoint, asserted_only=asserted_only, timeout=timeout,
                       **_parse_params(params))
     _emit(result, fmt, graph_format)
@@ -96,13 +98,14 @@ def query(name, params, fmt, graph_format, lang, endpoint, timeout, asserted_onl
 @click.argument("text", required=False)
 @click.option("-f", "--file", "path", type=click.Path(dir_okay=False), help="Read the query from a .rq file.")
 @format_option
-@click.option("--graph-format", type=click.Choice(GRAPH_FORMATS), default=None, help="Output of CONSTRUCT/DESCRIBE queries.")
+@graph_format_option
 @endpoint_option
 @timeout_option
 @asserted_only_option
 @no_reason_option
 @data_option
-def sparql(text, path, fmt, graph_format, endpoint, timeout, asserted_only, no_reason, data):
+@builtin_option
+def sparql(text, path, fmt, graph_format, endpoint, timeout, asserted_only, no_reason, data, no_builtin):
     """Run free SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE) given as TEXT, in a file (-f) or on stdin (-).
 
     The prefixes ckg:, ckgd:, rdfs:, owl:, skos:, dcterms:, … are predeclared. Updates, SERVICE and FROM
@@ -121,7 +124,7 @@ def sparql(text, path, fmt, graph_format, endpoint, timeout, asserted_only, no_r
         text = read_query_file(path)
     elif text == "-":
         text = sys.stdin.read()
-    kg = None if endpoint else load_kg(data, reason=not (no_reason or asserted_only))
+    kg = None if endpoint else load_kg(data, no_builtin, reason=not (no_reason or asserted_only))
     if endpoint:
         from ..sparql import run_remote
 

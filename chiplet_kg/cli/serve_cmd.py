@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import builtin_option, data_option, load_kg, no_reason_option
+from .options import builtin_option, data_option, load_kg, no_reason_option, timeout_option_with
 
 
 @click.command()
@@ -12,8 +12,7 @@ from .options import builtin_option, data_option, load_kg, no_reason_option
               help="Address to listen on; the default is reachable from this machine only.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
               help="Port to listen on (0 picks a free one).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, metavar="SECONDS",
-              help="Stop a query that runs longer than this (the client gets 503).")
+@timeout_option_with(30.0, "Stop a query that runs longer than this (the client gets 503).")
 @click.option("--max-rows", type=click.IntRange(min=1), default=10000, show_default=True,
               help="Most rows (or triples) one result returns; longer results are cut and marked in a header.")
 @click.option("--cors", metavar="ORIGIN", default=None,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .select import VIEW_NAMES, ViewSpec, select
+from .select import VIEW_NAMES, ViewSpec, choose_view, select
 
-__all__ = ["VIEW_NAMES", "ViewSpec", "select", "render_view", "write_view"]
+__all__ = ["VIEW_NAMES", "ViewSpec", "choose_view", "select", "render_view", "write_view"]
 
 
 def render_view(g, view: str = "overview", *, lang: str = "en", focus: str | None = None, depth: int = 1,

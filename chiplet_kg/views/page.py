@@ -199,6 +199,25 @@ def _legend(g, spec: ViewSpec, lang: str) -> list[dict]:
     return legend
 
 
+def _vis_node(n_id, label=None, shape="dot", color="#97c2fc", **options) -> dict:
+    """A node as vis-network takes it (what pyvis' ``Network.add_node`` builds, with its defaults)."""
+    node = dict(options) if "group" in options else {"color": color, **options}
+    node["id"] = n_id
+    node["label"] = label if label else n_id
+    node["shape"] = shape
+    return node
+
+
+def _vis_edge(source, dest, **options) -> dict:
+    """A directed edge as vis-network takes it (what pyvis' ``Network.add_edge`` builds)."""
+    edge = dict(options)
+    edge["from"] = source
+    edge["to"] = dest
+    if "arrows" not in edge:
+        edge["arrows"] = "to"
+    return edge
+
+
 def render_page(g, spec: ViewSpec, *, lang: str = "en") -> str:
     """The HTML page of ``spec`` (a :class:`~chiplet_kg.views.select.ViewSpec` over the projection ``g``).
 
@@ -210,27 +229,21 @@ def render_page(g, spec: ViewSpec, *, lang: str = "en") -> str:
     """
     from jinja2 import Environment, FileSystemLoader, select_autoescape
     from markupsafe import Markup
-    from pyvis.network import Network
 
     if lang not in UI:
         raise ValueError(f"lang must be en or zh, not {lang!r}")
     ui = UI[lang]
     sub = spec.graph
-    # pyvis holds the network; the page is our own template (pyvis' own loads Bootstrap and vis from CDNs).
-    net = Network(directed=True, cdn_resources="in_line", heading="")
-    for node in sub.nodes:
-        payload = _node_payload(g, node, spec, lang, ui)
-        net.add_node(node, **payload)
-    for i, (u, v, key, data) in enumerate(sub.edges(keys=True, data=True)):
-        net.add_edge(u, v, id=f"e{i}", **_edge_payload(g, u, v, data, lang, ui))
+    # The nodes and edges in vis-network's format, as pyvis' Network.add_node / add_edge made them. pyvis itself is
+    # not used: importing it imports IPython (seconds), and its add_edge scans every node per edge (quadratic).
+    nodes = [_vis_node(node, **_node_payload(g, node, spec, lang, ui)) for node in sub.nodes]
+    edges = [_vis_edge(u, v, id=f"e{i}", **_edge_payload(g, u, v, data, lang, ui))
+             for i, (u, v, key, data) in enumerate(sub.edges(keys=True, data=True))]
     options, freeze = _options(spec, sub.number_of_nodes())
-    net.options = options
-    net.set_template_dir(str(TEMPLATES) + "/", "view.html.j2")
-    # pyvis' environment does not autoescape; ours does, so every plain value in the template is escaped.
-    net.templateEnv = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(
+    # Our own template (pyvis' loads Bootstrap and vis from CDNs), in an environment that autoescapes every plain
+    # value.
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES) + "/"), autoescape=select_autoescape(
         enabled_extensions=("html", "j2"), default_for_string=True, default=True))
-    # get_network_data() hands back the options as a JSON string; the page takes the dict itself.
-    nodes, edges = net.get_network_data()[:2]
 
     title_en, title_zh = VIEW_TITLES.get(spec.name, (spec.name, spec.name))
     payload = {"nodes": nodes, "edges": edges, "options": options, "freeze": freeze,
@@ -240,7 +253,7 @@ def render_page(g, spec: ViewSpec, *, lang: str = "en") -> str:
            "style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'")
     subtitle = spec.subtitle[1] if lang == "zh" else spec.subtitle[0]
     counts = f"{sub.number_of_nodes()} {ui['nodes']} · {sub.number_of_edges()} {ui['edges']}"
-    template = net.templateEnv.get_template(net.path)
+    template = env.get_template("view.html.j2")
     return template.render(
         lang=lang, view=spec.name, version=__version__, csp=csp,
         title=("chiplet-kg — " + (title_zh if lang == "zh" else title_en)), subtitle=subtitle, counts=counts, ui=ui,

@@ -8,7 +8,7 @@ from ..analyze._model import (CHALLENGE, COUNTRY, GOAL, ITEM, NEEDS, ORGANISATIO
                               Model)
 from ..errors import UsageError
 
-__all__ = ["ViewSpec", "select", "VIEW_NAMES", "VIEW_TITLES"]
+__all__ = ["ViewSpec", "select", "choose_view", "VIEW_NAMES", "VIEW_TITLES"]
 
 VIEW_NAMES = ("overview", "policy-trace", "supply-chain", "roadmap", "focus", "whatif")
 
@@ -172,6 +172,31 @@ def _whatif(g, m: Model, remove, threshold: float) -> ViewSpec:
     limit_zh = "" if threshold >= 100 else f"（阈值 {threshold:g}%）"
     return ViewSpec("whatif", _subgraph(g, nodes), marks=marks,
                     subtitle=(f"without {names_en}{limit}", f"移除{names_zh}{limit_zh}"))
+
+
+def choose_view(view: str | None = None, *, focus: str | None = None, remove=()) -> str:
+    """The view to draw: ``view`` when given, else ``focus`` with a focus entity, ``whatif`` with entities to
+    remove, else ``overview``; a focus or a removal given with another view is refused.
+
+    Examples
+    --------
+    >>> choose_view(), choose_view(focus="JCET"), choose_view("roadmap")
+    ('overview', 'focus', 'roadmap')
+    >>> choose_view("roadmap", remove=["Netherlands"])
+    Traceback (most recent call last):
+    ...
+    chiplet_kg.errors.UsageError: --remove goes with --view whatif, not --view roadmap
+    """
+    from ..errors import UsageError
+
+    view = view or ("focus" if focus else "whatif" if remove else "overview")
+    if view not in VIEW_NAMES:
+        raise UsageError(f"no view named {view!r}; the views are {', '.join(VIEW_NAMES)}")
+    if focus and view != "focus":
+        raise UsageError(f"--focus goes with --view focus, not --view {view}")
+    if remove and view != "whatif":
+        raise UsageError(f"--remove goes with --view whatif, not --view {view}")
+    return view
 
 
 def select(g, view: str, *, focus: str | None = None, depth: int = 1, remove=(), threshold: float = 100.0) -> ViewSpec:
