@@ -53,12 +53,16 @@ def chokepoints_table(g, *, by: str = "dependents", level: str | None = None, la
     return list(CHOKEPOINT_COLUMNS), chokepoints(g, lang=lang, limit=limit)
 
 
-def gaps_table(g, *, lang: str = "en", direct_only: bool = False) -> tuple[list[str], list[dict]]:
-    """Unaddressed dependencies and bottlenecks, idle policies (:mod:`.gaps`), with measured shares when present."""
+def gaps_table(g, *, lang: str = "en", direct_only: bool = False, kg=None) -> tuple[list[str], list[dict]]:
+    """Unaddressed dependencies and bottlenecks, idle policies (:mod:`.gaps`), with measured shares when present.
+
+    With ``kg`` the unaddressed items come from the named query run on its store, and a gap whose recorded
+    suppliers are all foreign says so.
+    """
     from .gaps import GAP_COLUMNS, gaps
     from .shares import share_columns
 
-    return list(share_columns(g, GAP_COLUMNS)), gaps(g, lang=lang, indirect=not direct_only)
+    return list(share_columns(g, GAP_COLUMNS)), gaps(g, lang=lang, indirect=not direct_only, kg=kg)
 
 
 def paths_table(g, source: str, target: str, *, max_len: int = 4, limit: int = 20, directed: bool = False,

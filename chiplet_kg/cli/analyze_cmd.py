@@ -101,8 +101,8 @@ def gaps(data, no_builtin, fmt, lang, direct_only, no_reason):
     """
     from ..analyze import gaps_table
 
-    _, g = _graph(data, no_builtin, no_reason)
-    _emit(gaps_table(g, lang=lang, direct_only=direct_only), fmt)
+    kg, g = _graph(data, no_builtin, no_reason)
+    _emit(gaps_table(g, lang=lang, direct_only=direct_only, kg=kg), fmt)
 
 
 @analyze.command()

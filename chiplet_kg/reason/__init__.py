@@ -131,7 +131,7 @@ def reason(kg, *, use_cache: bool = True, cache: str | os.PathLike | None = None
     --------
     >>> from chiplet_kg import CKGD, ChipletKG
     >>> result = reason(ChipletKG(), use_cache=False)
-    >>> result.consistent, (CKGD.AdvancedPackagingEquipment, RDF.type, CKG.UnaddressedDependency) in result.inferred
+    >>> result.consistent, (CKGD.AIB, RDF.type, CKG.UnaddressedDependency) in result.inferred
     (True, True)
     """
     key = cache_key(kg)

@@ -99,7 +99,7 @@ def policy_trace_rows(g, *, lang: str = "en") -> list[dict]:
     return rows
 
 
-def report_html(g, *, lang: str = "en", view_links: dict[str, str] | None = None) -> str:
+def report_html(g, *, lang: str = "en", view_links: dict[str, str] | None = None, kg=None) -> str:
     """The analysis report as one HTML page (tables only, no script), every value escaped."""
     from jinja2 import Environment
     from markupsafe import Markup
@@ -114,7 +114,7 @@ def report_html(g, *, lang: str = "en", view_links: dict[str, str] | None = None
          "note": t(lang, "Dependencies and bottlenecks that no policy addresses directly, and policies that address "
                          "nothing (chiplet-kg analyze gaps).",
                    "无政策直接针对的依赖与瓶颈，以及未针对任何对象的政策（chiplet-kg analyze gaps）。"),
-         "columns": share_columns(g, GAP_COLUMNS), "rows": gaps(g, lang=lang)},
+         "columns": share_columns(g, GAP_COLUMNS), "rows": gaps(g, lang=lang, kg=kg)},
         {"id": "chokepoints", "title": t(lang, "Chokepoints", "卡点"),
          "note": t(lang, "Supply-chain items, suppliers and countries ranked by what depends on them "
                          "(chiplet-kg analyze chokepoints).",
@@ -149,5 +149,5 @@ def build_outputs(kg) -> dict[str, str]:
             name = f"view-{view}{suffix}.html"
             outputs[name] = render_view(g, view, lang=lang)
             links[view] = name
-        outputs[f"report{suffix}.html"] = report_html(g, lang=lang, view_links=links)
+        outputs[f"report{suffix}.html"] = report_html(g, lang=lang, view_links=links, kg=kg)
     return outputs
