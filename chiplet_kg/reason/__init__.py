@@ -185,7 +185,7 @@ def count_inferred(kg) -> dict[str, int]:
     Examples
     --------
     >>> from chiplet_kg import ChipletKG
-    >>> count_inferred(ChipletKG())
+    >>> count_inferred(ChipletKG(reason=False))
     {'total': 0, 'class_memberships': 0, 'property_assertions': 0, 'closed_world': 0}
     """
     marked = set(kg.graph.subjects(CKG.closedWorld, Literal(True)))
