@@ -29,7 +29,7 @@ from rdflib.term import Node, Variable
 from .errors import UsageError
 from .namespace import ASSERTED_GRAPH
 
-__all__ = ["Result", "UnsupportedShape", "SparqlConstraint", "load_shapes", "split_shapes", "run_shapes",
+__all__ = ["Result", "UnsupportedShape", "SparqlConstraint", "load_shapes", "split_shapes", "constraint_query", "run_shapes",
            "reference", "data_graph", "store_graph", "results_from_report"]
 
 #: Triples every core constraint may read besides the ones its paths name: class membership and the class tree.
@@ -506,7 +506,10 @@ def _decorrelated_rows(ox_store, query: str, where: str) -> list[dict] | None:
         if hit is None:
             return None
         rows = [row for row in rows if (keys[tuple(row.get(n) for n in shared)] in hit) != negated]
-    return rows
+    # Back to the constraint's own projection: a variable it does not select must not make two results of one
+    # solution, nor fill a {?var} of the message.
+    projected = _VARIABLE.findall(select.group(1))
+    return [{n: row[n] for n in projected if n in row} for row in rows]
 
 
 def _exists_for(ox_store, prologue: str, inner: str, shared: list[str], keys: dict[tuple, int], where: str) -> set | None:
@@ -596,16 +599,17 @@ def needed_predicates(core: Graph) -> set | None:
 
 def data_graph(graph: Graph, predicates: set | None = None) -> Graph:
     """The triples of ``graph`` whose predicate is one of ``predicates`` (all of them when None), in a new graph."""
-    if predicates is None:
-        return graph
     part = Graph()
-    for pred in sorted(predicates):
+    for pred in [None] if predicates is None else sorted(predicates):
         part.addN((s, p, o, part) for s, p, o in graph.triples((None, pred, None)))
     return part
 
 
-def store_graph(ox_store) -> Graph:
-    """The store's asserted triples as an rdflib graph (literals as the store keeps them: see :func:`run_shapes`)."""
+def store_graph(ox_store, predicates: set | None = None) -> Graph:
+    """The store's asserted triples (only those with ``predicates``, when given) as an rdflib graph.
+
+    Literals come as the store keeps them: see :func:`run_shapes`.
+    """
     import pyoxigraph as ox
 
     from .sparql import from_ox
@@ -619,8 +623,10 @@ def store_graph(ox_store) -> Graph:
             found = terms[t] = from_ox(t)
         return found
 
-    graph.addN((term(q.subject), term(q.predicate), term(q.object), graph)
-               for q in ox_store.quads_for_pattern(None, None, None, ox.NamedNode(str(ASSERTED_GRAPH))))
+    name = ox.NamedNode(str(ASSERTED_GRAPH))
+    for pred in [None] if predicates is None else [ox.NamedNode(str(p)) for p in sorted(predicates)]:
+        graph.addN((term(q.subject), term(q.predicate), term(q.object), graph)
+                   for q in ox_store.quads_for_pattern(None, pred, None, name))
     return graph
 
 
@@ -636,11 +642,13 @@ def results_from_report(report: Graph) -> list[Result]:
     return results
 
 
-def _pyshacl(data: Graph, shapes: Graph) -> list[Result]:
+def _pyshacl(data: Graph, shapes: Graph, *, inplace: bool = False) -> list[Result]:
     import pyshacl
 
+    # inplace: pySHACL otherwise copies the data graph first (a third of its time at 100k triples); only for a
+    # graph made for this run, since SHACL rules (sh:rule) would write into it.
     conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True,
-                                               allow_warnings=True)
+                                               allow_warnings=True, inplace=inplace)
     return results_from_report(report)
 
 
@@ -690,8 +698,14 @@ def run_shapes(ox_store, shapes: Graph, data: Graph | None = None) -> list[Resul
         results.extend(_run_constraint(ox_store, constraint, shapes))
     if (None, RDF.type, None) in core or (None, SH.path, None) in core:
         core = _with_sparql_targets_resolved(core, ox_store)
-        graph = data if data is not None else store_graph(ox_store)
-        results.extend(_pyshacl(data_graph(graph, needed_predicates(core)), core))
+        predicates = needed_predicates(core)
+        if data is None:
+            part = store_graph(ox_store, predicates)
+        elif (None, SH.rule, None) in core:
+            part = data_graph(data, predicates)  # rules write into the data graph: give them a copy
+        else:
+            part = data  # pySHACL only reads it: no copy (a copy costs more than the triples it would leave out)
+        results.extend(_pyshacl(part, core, inplace=True))
     return results
 
 
