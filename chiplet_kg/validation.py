@@ -7,10 +7,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import SH
 
 from .kg import ChipletKG, project_root
-from .loader import parse_into
 
 __all__ = ["Problem", "ValidationReport", "validate", "run_shacl", "run_checks"]
 
@@ -26,12 +25,14 @@ class Problem:
     message: str  # what is wrong and how to fix it
     path: str = ""
     value: str = ""
+    severity: str = "Violation"  # the shape's sh:severity: "Violation", "Warning" or "Info"
 
     def line(self) -> str:
         who = self.node + (f" ({self.label})" if self.label and self.label != self.node else "")
         where = f" [{self.path}]" if self.path else ""
         val = f" (value: {self.value})" if self.value else ""
-        return f"- {who}{where}: {self.message}{val}  — rule: {self.rule}"
+        level = "" if self.severity == "Violation" else f"{self.severity.lower()}: "
+        return f"- {level}{who}{where}: {self.message}{val}  — rule: {self.rule}"
 
 
 @dataclass
@@ -46,7 +47,9 @@ class ValidationReport:
 
     @property
     def conforms(self) -> bool:
-        return not self.problems and self.owl_error is None and self.owl_consistent is not False
+        # A shape of severity sh:Warning or sh:Info reports without failing (as pySHACL's allow_warnings).
+        failing = [p for p in self.problems if p.severity == "Violation"]
+        return not failing and self.owl_error is None and self.owl_consistent is not False
 
     def to_text(self) -> str:
         lines = [f"chiplet-kg validation: {'PASSED' if self.conforms else 'FAILED'} ({self.triples} triples)"]
@@ -99,34 +102,35 @@ def _show(kg: ChipletKG, node) -> str:
 
 
 def run_shacl(kg: ChipletKG, shapes_path: Path | None = None) -> list[Problem]:
-    """Validate the merged graph against the SHACL shapes; one Problem per result."""
-    import pyshacl
+    """Validate the merged graph against the SHACL shapes; one Problem per result.
 
-    shapes = Graph()
-    parse_into(shapes, shapes_path or kg.shapes_path)
-    conforms, results, _text = pyshacl.validate(
-        kg.graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    The SPARQL-based constraints run on the store, one query each over all their focus nodes; the core
+    constraints run with pySHACL on the triples they read (:mod:`chiplet_kg.shacl`).
+    """
+    from .shacl import load_shapes, run_shapes
+
+    shapes = load_shapes(shapes_path or kg.shapes_path)
     problems = []
-    if conforms:
-        return problems
-    for result in results.subjects(RDF.type, SH.ValidationResult):
-        focus = results.value(result, SH.focusNode)
-        shape = results.value(result, SH.sourceShape)
-        msg = results.value(result, SH.resultMessage)
-        path = results.value(result, SH.resultPath)
-        value = results.value(result, SH.value)
-        message = str(msg) if msg is not None else "does not conform"
+    for result in run_shapes(_ox(kg), shapes, kg.graph):
+        focus, value = result.focus, result.value
         problems.append(Problem(
             check="shacl",
             node=_show(kg, focus),
             label=kg.label(focus, "en") if isinstance(focus, URIRef) else "",
-            rule=_shape_name(shapes, kg, shape),
-            message=_expand(kg, message),
-            path=_show(kg, path) if isinstance(path, URIRef) else "",
+            rule=_shape_name(shapes, kg, result.shape),
+            message=_expand(kg, result.messages[0] if result.messages else "does not conform"),
+            path=_show(kg, result.path) if isinstance(result.path, URIRef) else "",
             value=_show(kg, value) if value is not None and value != focus else "",
+            severity=str(result.severity).rsplit("#", 1)[-1],
         ))
     problems.sort(key=lambda p: (p.rule, p.node, p.message))
     return problems
+
+
+def _ox(kg: ChipletKG):
+    # The agreed interface is kg.ox; kg.store.ox is the same store on the way there (and brings it up to date).
+    store = kg.store
+    return getattr(kg, "ox", None) or store.ox
 
 
 def _expand(kg: ChipletKG, message: str) -> str:
@@ -141,13 +145,11 @@ def run_checks(kg: ChipletKG, checks_dir: Path | None = None) -> list[Problem]:
 
     Each query selects ``?focus`` and ``?message`` (an English sentence saying what to fix).
     """
-    from .namespace import PREFIXES
-
     folder = checks_dir or project_root() / "queries" / "checks"
     problems = []
     for path in sorted(folder.glob("*-violation.rq")):
         text = path.read_text(encoding="utf-8")
-        for row in kg.graph.query(text, initNs=PREFIXES):
+        for row in kg.store.run(text, asserted_only=True).rows:
             focus = row.get("focus")
             problems.append(Problem(
                 check="check-query", node=_show(kg, focus),
@@ -156,14 +158,16 @@ def run_checks(kg: ChipletKG, checks_dir: Path | None = None) -> list[Problem]:
     return problems
 
 
-def validate(kg: ChipletKG, *, shacl: bool = True, owl: bool = True) -> ValidationReport:
+def validate(kg: ChipletKG, *, shacl: bool = True, owl: bool = True, reasoning=None) -> ValidationReport:
     """Validate ``kg``: SHACL shapes and check queries, then OWL consistency with HermiT.
 
     Parameters
     ----------
     kg : the graph to check.
     shacl : run the SHACL shapes and ``queries/checks``.
-    owl : run the OWL consistency check (needs Java).
+    owl : report OWL consistency (needs Java when ``reasoning`` is None).
+    reasoning : a :class:`chiplet_kg.reason.Reasoning` already computed for ``kg`` (the pipeline's one HermiT
+        run); its ``consistent``, ``error`` and ``findings`` make the OWL part of the report. None: check here.
 
     Returns
     -------
@@ -175,20 +179,21 @@ def validate(kg: ChipletKG, *, shacl: bool = True, owl: bool = True) -> Validati
     >>> report.conforms, report.problems
     (True, [])
     """
-    from .reason import check_owl
-
-    report = ValidationReport(triples=len(kg.graph))
+    report = ValidationReport(triples=len(kg))
     if shacl:
         report.shacl_ran = True
         report.problems.extend(run_shacl(kg))
         report.problems.extend(run_checks(kg))
     if owl:
-        result = check_owl(kg.graph)
-        report.owl_consistent = result.consistent
-        report.owl_error = result.error
+        if reasoning is None:
+            from .reason import check_owl
+
+            reasoning = check_owl(kg.graph)
+        report.owl_consistent = reasoning.consistent
+        report.owl_error = reasoning.error
         # Individuals in disjoint classes (by type, domain or range), functional and datatype violations, individuals
-        # HermiT pins down when no rule explains an inconsistency, unsatisfiable classes (chiplet_kg.reason.check_owl).
-        for finding in result.findings:
+        # HermiT pins down when no rule explains an inconsistency, unsatisfiable classes (chiplet_kg.reason).
+        for finding in reasoning.findings:
             report.problems.append(Problem(
                 check="owl", node=kg.qname(finding.node), label=kg.label(finding.node, "en"), rule=finding.rule,
                 message=finding.message))

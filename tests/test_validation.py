@@ -80,3 +80,29 @@ def test_inconsistency_is_reported_in_plain_words():
     text = report.to_text()
     assert "INCONSISTENT" in text and "Chimera" in text
     assert "ckg:Firm" in text and "ckg:GovernmentBody" in text
+
+
+def test_owl_part_is_read_from_a_given_reasoning():
+    """validate(reasoning=…) reports the Reasoning it is given (the pipeline's one HermiT run) and runs no reasoner."""
+    from types import SimpleNamespace
+
+    from rdflib import URIRef
+
+    kg = ChipletKG()
+    jcet = URIRef("https://w3id.org/chiplet-kg/data/JCET")
+    finding = SimpleNamespace(node=jcet, rule="disjoint classes", message="is a ckg:Firm and a ckg:GovernmentBody")
+    report = validate(kg, shacl=False, reasoning=SimpleNamespace(consistent=False, error=None, findings=[finding]))
+    assert report.owl_consistent is False and not report.conforms
+    assert [(p.check, p.node, p.label, p.rule) for p in report.problems] == [
+        ("owl", "ckgd:JCET", "JCET Group", "disjoint classes")]
+    failed = validate(kg, shacl=False, reasoning=SimpleNamespace(consistent=None, error="Java is missing", findings=[]))
+    assert failed.owl_error == "Java is missing" and "could not run" in failed.to_text()
+
+
+def test_warning_severity_reports_without_failing():
+    """A result of a sh:Warning shape is listed, marked as a warning, and does not fail validation."""
+    from chiplet_kg.validation import Problem, ValidationReport
+
+    report = ValidationReport(problems=[Problem("shacl", "ckgd:X", "", "ckgsh:S", "check this", severity="Warning")],
+                              shacl_ran=True)
+    assert report.conforms and "warning: ckgd:X" in report.to_text()
