@@ -35,9 +35,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .kg import ChipletKG
     from .load import Loaded
+    from .reason import Reasoning
     from .validation import ValidationReport
 
-__all__ = ["REASON_DEFAULT", "BuildResult", "load", "validate", "reason", "outputs", "write", "build", "run"]
+__all__ = ["REASON_DEFAULT", "BuildResult", "load", "validate", "reasoning_of", "reason", "outputs", "write", "build",
+           "run"]
 
 
 @dataclass
@@ -64,15 +66,28 @@ def load(data: Iterable = (), *, builtin: bool = True, root: Path | None = None,
     return load_files(data, builtin=builtin, root=root, reasoned=reasoned, use_cache=use_cache)
 
 
-def validate(kg: "ChipletKG", *, owl: bool = True) -> "ValidationReport":
-    """Stage 2, validate: the SHACL shapes and, with ``owl``, OWL consistency (:func:`chiplet_kg.validation.validate`)."""
+def validate(kg: "ChipletKG", *, owl: bool = True, reasoning: "Reasoning | None" = None) -> "ValidationReport":
+    """Stage 2, validate: the SHACL shapes and, with ``owl``, OWL consistency (:func:`chiplet_kg.validation.validate`).
+
+    ``reasoning`` is the reasoner's one run over ``kg`` (:func:`reasoning_of`), whose consistency verdict the
+    report takes; without it validation runs the reasoner itself.
+    """
     from .validation import validate as check
 
-    return check(kg, owl=owl)
+    return check(kg, owl=owl, reasoning=reasoning)
 
 
-def reason(kg: "ChipletKG") -> "Graph":
+def reasoning_of(kg: "ChipletKG") -> "Reasoning":
+    """One HermiT run over ``kg`` (cached by its inputs): the consistency verdict and the inferred triples."""
+    from .reason import reason as run_reasoner
+
+    return run_reasoner(kg)
+
+
+def reason(kg: "ChipletKG", reasoning: "Reasoning | None" = None) -> "Graph":
     """Stage 3, reason: the inferred triples into the store's inferred graph (:mod:`chiplet_kg.reason`); returns them.
+
+    ``reasoning`` is a run already made for validation (:func:`reasoning_of`); without it the reasoner runs here.
 
     Raises
     ------
@@ -81,11 +96,7 @@ def reason(kg: "ChipletKG") -> "Graph":
     UsageError
         Java is missing or HermiT failed (``--no-reason`` / ``reason=False`` skips reasoning).
     """
-    from .reason import infer
-
-    # When chiplet_kg.reason.reason lands this one line becomes `inferred = reasoning(kg).inferred` (imported as
-    # `from .reason import reason as reasoning`): one HermiT run, whose Reasoning validation can reuse.
-    inferred = infer(kg)
+    inferred = (reasoning or reasoning_of(kg)).inferred_or_raise()
     kg.set_inferred(inferred)
     return inferred
 
@@ -191,12 +202,14 @@ def build(kg: "ChipletKG", out: str | Path = "build", *, owl: bool = True, reaso
     out = Path(out)
     with steps("build", 6, min_total=0) as advance:
         advance(0, "validating")
-        report = validate(kg, owl=owl)
+        # One reasoner run gives both the consistency verdict and the inferred triples (none when neither is asked).
+        reasoning = reasoning_of(kg) if owl or (reason and not kg.reasoned) else None
+        report = validate(kg, owl=owl, reasoning=reasoning)
         if not report.conforms:
             raise ValidationFailed("validation failed; nothing was written\n" + report.to_text(), report)
         advance(1, "reasoning" if reason else "rendering")
         if reason and not kg.reasoned:
-            _reason_stage(kg)
+            _reason_stage(kg, reasoning)
         inferred = count_inferred(kg) if reason else None
         advance(1, "rendering outputs")
         files = outputs(kg, report, inferred=inferred, owl_checked=owl)

@@ -186,9 +186,9 @@ def validate(kg: ChipletKG, *, shacl: bool = True, owl: bool = True, reasoning=N
         report.problems.extend(run_checks(kg))
     if owl:
         if reasoning is None:
-            from .reason import check_owl
+            from .reason import reason
 
-            reasoning = check_owl(kg.graph)
+            reasoning = reason(kg)  # one HermiT run; its inferred triples are cached for the reason stage
         report.owl_consistent = reasoning.consistent
         report.owl_error = reasoning.error
         # Individuals in disjoint classes (by type, domain or range), functional and datatype violations, individuals

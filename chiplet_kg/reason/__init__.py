@@ -56,6 +56,18 @@ class Reasoning:
         """The verdict alone, as :func:`check_owl` returns it."""
         return OwlCheck(self.consistent, findings=list(self.findings), error=self.error)
 
+    def inferred_or_raise(self) -> Graph:
+        """The inferred triples; an error when HermiT could not run or found the graph inconsistent.
+
+        Raises
+        ------
+        ValidationFailed
+            The graph is OWL-inconsistent.
+        UsageError
+            Java is missing or HermiT failed.
+        """
+        return _inferred_or_raise(self)
+
 
 def _hermit_over(graph: Graph) -> HermitOutput | Reasoning:
     """HermiT's answer for ``graph`` through :func:`run_hermit` (looked up here, so tests can stand in for it)."""
@@ -158,7 +170,10 @@ def infer(kg, *, cache: str | os.PathLike | None = None, use_cache: bool = True)
     UsageError
         Java is missing or HermiT failed.
     """
-    result = reason(kg, use_cache=use_cache, cache=cache)
+    return reason(kg, use_cache=use_cache, cache=cache).inferred_or_raise()
+
+
+def _inferred_or_raise(result: "Reasoning") -> Graph:
     if result.consistent is None:
         raise UsageError(f"{result.error}; or pass --no-reason to skip reasoning")
     if not result.consistent:
