@@ -172,3 +172,26 @@ def test_shared_options_are_one_object_each():
             assert "-o" in opts["--output"].opts, name
     assert all(len(declarations) == 1 for declarations in seen.values()), seen
     assert {"--remove", "--threshold", "--graph-format", "--no-builtin"} <= set(seen)
+
+
+@pytest.mark.parametrize("args, what", [
+    (["query", "unaddressed-dependencies"], "query unaddressed-dependencies: no result, because"),
+    (["viz", "-o", "{tmp}/v.html"], "viz --view overview: no result, because"),
+])
+def test_empty_output_says_why_on_stderr(tmp_path, args, what):
+    """`--no-builtin` with data but no ontology: the (empty) output is still written, and stderr names the cause."""
+    mine = tmp_path / "mine.ttl"
+    mine.write_text("@prefix ex: <https://example.org/> .\nex:a ex:dependsOn ex:b .\n", encoding="utf-8")
+    out = run(*[a.format(tmp=tmp_path) for a in args], "--no-builtin", "--data", str(mine))
+    assert out.returncode == 0, out.stderr
+    assert what in out.stderr and "--no-builtin" in out.stderr and "ontology" in out.stderr
+    if args[0] == "viz":
+        assert (tmp_path / "v.html").exists()
+    else:
+        assert out.stdout.startswith("item")  # the header of the empty table
+
+
+def test_nonempty_output_says_nothing_on_stderr():
+    """A query that finds rows prints no diagnosis."""
+    out = run("query", "unaddressed-dependencies")
+    assert out.returncode == 0 and "no result" not in out.stderr

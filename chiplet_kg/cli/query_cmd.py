@@ -91,6 +91,12 @@ def query(name, params, fmt, graph_format, lang, endpoint, timeout, asserted_onl
     kg = load_kg(data, no_builtin, reason=not (no_reason or asserted_only or endpoint))
     result = kg.query(name, lang=lang, endpoint=endpoint, asserted_only=asserted_only, timeout=timeout,
                       **_parse_params(params))
+    if endpoint is None and result.form == "SELECT":
+        from ..diagnose import reads, warn_if_empty
+        from ..library import get_query
+
+        # An empty answer because the input lacks what the query reads says so on stderr (issue 18).
+        warn_if_empty(kg, len(result), what=f"query {name}", **reads(get_query(name).text))
     _emit(result, fmt, graph_format)
 
 

@@ -44,6 +44,11 @@ def viz(view, focus, depth, remove, threshold, lang, output, data, no_builtin, n
     view = choose_view(view, focus=focus, remove=remove)
     kg = load_kg(data, no_builtin, reason=not no_reason)
     g = project(kg)
+    from ..diagnose import warn_if_empty
+
+    # A page with nothing on it because the input lacks the ontology's classes says why on stderr (issue 18).
+    warn_if_empty(kg, g.number_of_edges(), what=f"viz --view {view}", classes=("ckg:Entity",),
+                  focus=str(kg.find(focus)) if focus else None)
     html = render_view(g, view, lang=lang, focus=str(kg.find(focus)) if focus else None, depth=depth,
                        remove=[str(kg.find(r)) for r in remove], threshold=threshold)
     path = atomic_write(output, html)
