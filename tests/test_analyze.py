@@ -236,6 +236,17 @@ def test_paper_whatif_netherlands_blocks_the_7nm_goal(g):
     assert counts["roadmap goals not blocked"][0] - counts["roadmap goals not blocked"][1] == 1
 
 
+def test_reasoned_whatif_counts_stated_suppliers_only():
+    """Regression: on the reasoned graph ASML, inferred to supply "advanced process equipment" because it supplies
+    EUV equipment (a kind of it), counted as that item's whole supply, so removing the Netherlands blocked chiplet
+    technology as a whole."""
+    from chiplet_kg import ChipletKG
+
+    res = simulate(project(ChipletKG(reason=True)), [D + "Netherlands"])
+    assert set(res.cut) == {D + "EUVLithography"}
+    assert D + "AdvancedNodeChiplet" in res.blocked and D + "Chiplet" not in res.blocked
+
+
 def test_paper_whatif_usa_leaves_domestic_eda(g):
     """§4(二) and the public sources: Synopsys, Cadence, Mentor Graphics and Ansys are US firms, and China has
     domestic EDA firms. Without the USA EDA tools lose those four and keep only Chinese suppliers; nothing is
@@ -279,7 +290,7 @@ def test_paper_paths_from_special_fund_to_the_usa(g):
 
 def test_cli_whatif_json_and_zh():
     """The command prints W3C SPARQL JSON results; entities are found by their Chinese labels."""
-    res = CliRunner().invoke(cli, ["analyze", "whatif", "--remove", "荷兰", "--format", "json", "--lang", "zh", "--no-reason"])
+    res = CliRunner().invoke(cli, ["analyze", "whatif", "--remove", "荷兰", "--format", "json", "--lang", "zh"])
     assert res.exit_code == 0, res.output
     doc = json.loads(res.output)
     assert doc["head"]["vars"] == WHATIF_COLUMNS

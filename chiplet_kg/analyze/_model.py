@@ -65,6 +65,11 @@ class Model:
         self._edge: dict[tuple[str, str, str], dict] = {}
         for u, v, key, data in g.edges(keys=True, data=True):
             pred = data.get("predicate", key)
+            if pred == SUPPLIED_BY and data.get("inferred"):
+                # The reasoner makes a supplier of a specific kind a supplier of the general kind (suppliedBy ∘
+                # isTypeOf⁻); counted as the general kind's whole supply, removing ASML would cut off "advanced
+                # process equipment" and with it chiplet technology. Only stated suppliers count.
+                continue
             known = self._edge.get((u, pred, v))
             if known is None:
                 self.out[pred][u].append(v)

@@ -153,6 +153,7 @@ class _Builder:
         when = f", {s.date}" if s.date else ""
         g.add((node, RDF.type, DCTERMS.BibliographicResource))
         g.add((node, RDF.type, PROV.Entity))
+        g.add((node, RDF.type, CKG.AnalysisSource))  # the kind the shipped graph gives eto:dataset
         g.add((node, DCTERMS.title, Literal(f"{TITLE}, data/ folder ({version}{when})", lang="en")))
         g.add((node, RDFS.label, Literal(f"{TITLE} ({version}{when})", lang="en")))
         g.add((node, RDFS.label, Literal(f"ETO 先进半导体供应链数据集（Chip Explorer）（{version}{when}）", lang="zh")))
