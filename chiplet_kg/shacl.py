@@ -388,23 +388,9 @@ def _format(message: str, row: dict) -> str:
 def _rows(ox_store, text: str) -> list[dict]:
     import pyoxigraph as ox
 
-    from .sparql import from_ox
+    from .sparql.store import solution_rows
 
-    answer = ox_store.query(text, default_graph=[ox.NamedNode(str(ASSERTED_GRAPH))])
-    names = [v.value for v in answer.variables]
-    terms: dict = {}
-    rows = []
-    for solution in answer:
-        row = {}
-        for n in names:
-            value = solution[n]
-            if value is not None:
-                term = terms.get(value)
-                if term is None:
-                    term = terms[value] = from_ox(value)
-                row[n] = term
-        rows.append(row)
-    return rows
+    return solution_rows(ox_store.query(text, default_graph=[ox.NamedNode(str(ASSERTED_GRAPH))]))[1]
 
 
 _SELECT = re.compile(r"^\s*SELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?((?:[?$][A-Za-z_][A-Za-z0-9_]*\s*)+)(?:WHERE\s*)?(?=\{)",

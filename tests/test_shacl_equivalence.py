@@ -48,7 +48,7 @@ def _compare(kg: ChipletKG, shapes: Graph) -> list:
 def _kg_for(path) -> ChipletKG:
     """The graph test_validation checks the fixture in: the ontology (unless the header says not) and the fixture."""
     files = ChipletKG.ontology_files(project_root()) if fixture_header(path).get("builtin") != "no" else []
-    return ChipletKG(data=tuple(files) + (path,), builtin=False)
+    return ChipletKG(data=tuple(files) + (path,), builtin=False, reason=False)
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ def test_generated_graph_with_violations_equals_pyshacl(tmp_path, shapes):
                     "-o", str(clean)], check=True, capture_output=True)
     broken = tmp_path / "broken.nt"
     _seed_violations(clean, broken)
-    kg = ChipletKG(data=tuple(ChipletKG.ontology_files(project_root())) + (broken,), builtin=False)
+    kg = ChipletKG(data=tuple(ChipletKG.ontology_files(project_root())) + (broken,), builtin=False, reason=False)
     results = _compare(kg, shapes)
     components = {r.component for r in results}
     assert {SH.SPARQLConstraintComponent, SH.MinCountConstraintComponent,

@@ -44,6 +44,11 @@ class _Group(click.Group):
         return getattr(import_module(f"{__package__}.{module}"), attr)
 
     def invoke(self, ctx: click.Context):
+        import logging
+
+        # rdflib logs a traceback for every ill-typed literal it meets ("abc"^^xsd:integer); the value stays as
+        # written and validation reports it, so a command line shows no traceback for it.
+        logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
         try:
             return super().invoke(ctx)
         except ChipletKGError as err:

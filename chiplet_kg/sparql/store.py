@@ -60,6 +60,12 @@ def _collect(store, text: str, form: str, default_graph: list) -> QueryResult:
         for t in answer:
             g.add((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)))
         return QueryResult(form, graph=g)
+    variables, rows = solution_rows(answer)
+    return QueryResult(form, variables=variables, rows=rows)
+
+
+def solution_rows(answer) -> tuple[list[str], list[dict]]:
+    """The variables and rows (dicts of rdflib terms, unbound variables left out) of pyoxigraph SELECT solutions."""
     variables = [v.value for v in answer.variables]
     rows = []
     terms: dict = {}  # the same value in many rows becomes one rdflib term (making them is the costly part)
@@ -73,7 +79,7 @@ def _collect(store, text: str, form: str, default_graph: list) -> QueryResult:
                     term = terms[value] = _from_ox(value)
                 row[var] = term
         rows.append(row)
-    return QueryResult(form, variables=variables, rows=rows)
+    return variables, rows
 
 
 def _child(conn, store, text, form, default_graph):  # pragma: no cover - runs in a forked child
