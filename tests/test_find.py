@@ -118,6 +118,21 @@ def test_skos_altlabel(kg, text, name):
     assert kg.find(text) == CKGD[name]
 
 
+def test_an_entity_comes_before_an_ontology_term_of_the_same_label(kg):
+    """'行业协会' labels the class ckg:IndustryAssociation and the group ckgd:IndustryAssociations: find asks for an
+    entity and gets the group; without entities_first both are listed."""
+    assert kg.find("行业协会") == CKGD.IndustryAssociations
+    message = miss(kg, "行业协会", entities_first=False)
+    assert "names several entities" in message and "(ckg:IndustryAssociation)" in message
+    assert "ckgd:IndustryAssociations" in message
+
+
+def test_a_label_with_a_colon_is_no_prefixed_name(kg):
+    """'TECHCET: …' is a label (of a source), not the prefix 'TECHCET'."""
+    node = kg.find("TECHCET: Photoresists revenues to be up 11% to US$1.9B")
+    assert str(node).startswith("https://techcet.com/")
+
+
 def test_an_ambiguous_label_lists_the_candidates():
     """Two entities with one label: the message lists both, with label and prefixed name."""
     from rdflib import Literal
