@@ -173,7 +173,9 @@ def resolve(kg: "ChipletKG", ix: Index, text: str, entities_first: bool = True) 
         names = "; ".join(_show(kg, ix, h) for h in sorted(hits, key=lambda h: (_tier(ix, h), str(h))))
         raise UsageError(f"'{raw}' names several entities: {names}; give one of these instead (a prefixed name "
                          "or an IRI)")
-    raise UsageError(_miss(kg, ix, raw, entities_first))
+    # An IRI or prefixed name that names nothing: its local name is what to compare with the labels.
+    like = re.split(r"[/#]", raw)[-1] if iri is not None else local if ns is not None else raw
+    raise UsageError(_miss(kg, ix, raw, entities_first, like or raw))
 
 
 def _by_code(ix: Index, text: str) -> set[URIRef]:
@@ -198,7 +200,7 @@ def _country(**code):
         return None
 
 
-def _miss(kg: "ChipletKG", ix: Index, raw: str, entities_first: bool) -> str:
+def _miss(kg: "ChipletKG", ix: Index, raw: str, entities_first: bool, like: str) -> str:
     """The message for a name that matches nothing: close matches, or why a code or id found nothing."""
     message = f"no entity named '{raw}'"
     code = raw.strip().upper()
@@ -211,7 +213,7 @@ def _miss(kg: "ChipletKG", ix: Index, raw: str, entities_first: bool) -> str:
     if _ETO_ID.fullmatch(local) and not any(True for _ in kg._subject_objects(CKG.etoId)):
         notes.append(f"{local} looks like an ETO id: import the ETO dataset (chiplet-kg import eto DIR -o eto.ttl) "
                      "and add --data eto.ttl")
-    close = close_matches(kg, ix, raw, entities_first=entities_first)
+    close = close_matches(kg, ix, like, entities_first=entities_first)
     if notes:
         message += " (" + "; ".join(notes) + ")"
     if close:

@@ -169,6 +169,13 @@ def test_close_matches_rank_by_similarity(kg):
     assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
 
 
+@pytest.mark.parametrize("text", ["ckgd:Photoresits", "https://w3id.org/chiplet-kg/data/Photoresits",
+                                  "<https://w3id.org/chiplet-kg/data/photoresits>"])
+def test_a_misspelt_iri_or_prefixed_name_suggests_by_its_local_name(kg, text):
+    message = miss(kg, text)
+    assert f"no entity named '{text.strip('<>')}'" in message and "(ckgd:Photoresist)" in message
+
+
 def test_chinese_prefix_suggests_the_entity(kg):
     assert "长电科技" in miss(kg, "长电科")
 
