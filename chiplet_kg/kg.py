@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 from collections import Counter
@@ -10,12 +9,12 @@ from pathlib import Path
 from typing import Iterable
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import RDF, RDFS
 
 from .defaults import REASON_DEFAULT
 from .errors import UsageError
 from .home import project_root
-from .namespace import ASSERTED_GRAPH, CKG, CKGD, INFERRED_GRAPH, PREFIXES, bind_prefixes
+from .namespace import ASSERTED_GRAPH, CKG, INFERRED_GRAPH, PREFIXES, bind_prefixes
 
 __all__ = ["ChipletKG", "REASON_DEFAULT", "project_root"]
 
@@ -117,6 +116,7 @@ class ChipletKG:
         self._length: tuple[int, int] | None = None
         self._store = None
         self._label_pattern = None
+        self._lookup_cache = None
 
     @property
     def reason(self) -> bool:
@@ -301,54 +301,61 @@ class ChipletKG:
         q = "SELECT DISTINCT ?e WHERE { ?e a/rdfs:subClassOf* ckg:Entity . FILTER(isIRI(?e)) }"
         return sorted(row["e"] for row in self.store.run(q, asserted_only=True).rows)
 
-    def _label_index(self) -> dict[str, set[URIRef]]:
-        index: dict[str, set[URIRef]] = {}
-        for prop in (RDFS.label, SKOS.altLabel):
-            for s, o in self._subject_objects(prop):
-                if isinstance(s, URIRef) and isinstance(o, Literal):
-                    index.setdefault(_norm(str(o)), set()).add(s)
-        for s, _ in self._subject_objects(RDFS.label):
-            if isinstance(s, URIRef) and str(s).startswith(str(CKGD)):
-                index.setdefault(_norm(str(s)[len(str(CKGD)):]), set()).add(s)
-        return index
+    def _lookup(self):
+        """The look-up index (:mod:`chiplet_kg.lookup`), made once per version of the store."""
+        from .lookup import build_index
 
-    def find(self, text: str) -> URIRef:
-        """The entity named by ``text``: a full IRI, a prefixed name (``ckgd:JCET``) or a label in zh or en.
+        cached = self._lookup_cache
+        if cached is None or cached[0] != self._version:
+            cached = (self._version, build_index(self))
+            self._lookup_cache = cached
+        return cached[1]
+
+    def find(self, text: str, *, entities_first: bool = True) -> URIRef:
+        """The entity named by ``text``, as people type it.
+
+        ``text`` may be a full IRI (with or without ``<>``), a prefixed name (``ckgd:JCET``, ``eto:N20``, any
+        prefix of :data:`chiplet_kg.namespace.PREFIXES`), an ``rdfs:label`` or ``skos:altLabel`` in zh or en
+        (case, spaces and full-width forms ignored), an ISO 3166 code of a country in the graph (alpha-3 as in
+        ``ckg:isoAlpha3``, or alpha-2: ``NLD``, ``NL``), or an ETO Chip Explorer id (``P45``, ``N20``, ``S1``:
+        the imported entity; before an import, the entity of ours ``skos:exactMatch`` links to it). A label
+        comes before a code: ``Arm`` is the firm, not Armenia. Nodes that several hits name and that are the
+        same by ``skos:exactMatch`` resolve to ours (``NLD`` with an ETO import: ckgd:Netherlands, not eto:P45).
+
+        Parameters
+        ----------
+        text : what the user typed.
+        entities_first : when a label names both an instance and an ontology term, take the instance; list
+            instances first among close matches.
 
         Raises
         ------
         UsageError
-            Nothing matches (the message lists close matches) or a label is ambiguous.
+            Nothing matches (the message lists close matches, ranked by how similar their labels are, as
+            ``label en / label zh (prefixed name)``) or a label names several entities (the message lists them).
+
+        Examples
+        --------
+        >>> kg = ChipletKG()
+        >>> kg.qname(kg.find("NLD")), kg.qname(kg.find("nl")), kg.qname(kg.find("EUVlithographyequipment"))
+        ('ckgd:Netherlands', 'ckgd:Netherlands', 'ckgd:EUVLithography')
         """
-        text = text.strip()
-        if text.startswith("<") and text.endswith(">"):
-            text = text[1:-1]
-        if ":" in text and not text.startswith(("http://", "https://", "urn:")):
-            prefix, _, local = text.partition(":")
-            if prefix in PREFIXES:
-                node = PREFIXES[prefix][local]
-                if self._has_subject(node):
-                    return node
-        if text.startswith(("http://", "https://", "urn:")) and self._has_subject(URIRef(text)):
-            return URIRef(text)
-        index = self._label_index()
-        hits = index.get(_norm(text), set())
-        if len(hits) == 1:
-            return next(iter(hits))
-        if len(hits) > 1:
-            names = ", ".join(f"{self.qname(h)} ({self.label(h)})" for h in sorted(hits))
-            raise UsageError(f"'{text}' names several entities: {names}; give one of these instead")
-        close = difflib.get_close_matches(_norm(text), list(index), n=5, cutoff=0.5)
-        if not close:
-            close = [k for k in index if _norm(text) in k][:5]
-        suggestions = []
-        for key in close:
-            for hit in sorted(index[key]):
-                shown = f"{self.label(hit, 'en')} / {self.label(hit, 'zh')} ({self.qname(hit)})"
-                if shown not in suggestions:
-                    suggestions.append(shown)
-        hint = ("; did you mean: " + "; ".join(suggestions[:5])) if suggestions else ""
-        raise UsageError(f"no entity named '{text}'{hint}")
+        from .lookup import resolve
+
+        return resolve(self, self._lookup(), text, entities_first=entities_first)
+
+    def close_matches(self, text: str, n: int = 5, *, entities_first: bool = True) -> list:
+        """Up to ``n`` nodes whose labels are most like ``text``, best first (:class:`chiplet_kg.lookup.Match`).
+
+        Examples
+        --------
+        >>> kg = ChipletKG()
+        >>> kg.qname(kg.close_matches("photoresits")[0].node)
+        'ckgd:Photoresist'
+        """
+        from .lookup import close_matches
+
+        return close_matches(self, self._lookup(), text, n=n, entities_first=entities_first)
 
     def class_counts(self) -> list[tuple[URIRef, int]]:
         """Instances per ontology class (asserted types), most first."""
@@ -443,7 +450,3 @@ class ChipletKG:
         """Load the graph (the shipped one plus ``data``); the same as ``ChipletKG(data, builtin, reason=reason)``."""
         return cls(data=data, builtin=builtin, reason=reason)
 
-
-def _norm(text: str) -> str:
-    # Case and white space do not count: the paper writes both "Chiplet 技术" and "Chiplet技术".
-    return "".join(text.casefold().split())
