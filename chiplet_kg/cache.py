@@ -59,8 +59,41 @@ def _reasoner_version() -> str:
     return f"reasoning format {REASONING_FORMAT}, owlready2 {owlready2_version()}"
 
 
+def code_fingerprint() -> str:
+    """SHA-256 over the package's own files, the named and check queries and the SHACL shapes: what, besides the
+    input files, decides what a build writes. A version number alone would not change while the code does.
+
+    Examples
+    --------
+    >>> len(code_fingerprint()) == 64 and code_fingerprint() == code_fingerprint()
+    True
+    """
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        from .home import project_root
+
+        package = Path(__file__).resolve().parent
+        paths = [p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+        try:
+            root = project_root()
+            paths += list((root / "queries").rglob("*.rq")) + [root / "ontology" / "shapes.ttl"]
+        except Exception:  # noqa: BLE001 - an installed package without the project folder: its own files decide
+            pass
+        h = hashlib.sha256()
+        for path in sorted(paths):
+            try:
+                h.update(f"{path.name}\n".encode("utf-8", "surrogateescape") + hashlib.sha256(path.read_bytes()).digest())
+            except OSError:
+                continue
+        _FINGERPRINT = h.hexdigest()
+    return _FINGERPRINT
+
+
+_FINGERPRINT: str | None = None
+
+
 def cache_key(files: Iterable[str | os.PathLike], *, reasoned: bool) -> str | None:
-    """SHA-256 over the input files (path and bytes, in load order), the package version and ``reasoned``.
+    """SHA-256 over the input files (path and bytes, in load order), the package's code and ``reasoned``.
 
     Returns None when a file cannot be read: then there is nothing to look up, and loading reports the file.
 
@@ -73,7 +106,8 @@ def cache_key(files: Iterable[str | os.PathLike], *, reasoned: bool) -> str | No
     True
     """
     h = hashlib.sha256()
-    h.update(f"chiplet-kg store cache {_FORMAT}; chiplet-kg {__version__}; reasoned {bool(reasoned)}\n".encode())
+    h.update(f"chiplet-kg store cache {_FORMAT}; chiplet-kg {__version__} {code_fingerprint()}; "
+             f"reasoned {bool(reasoned)}\n".encode())
     if reasoned:
         h.update(f"{_reasoner_version()}\n".encode())
     try:

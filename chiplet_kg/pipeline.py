@@ -38,8 +38,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .reason import Reasoning
     from .validation import ValidationReport
 
-__all__ = ["REASON_DEFAULT", "BuildResult", "load", "validate", "reasoning_of", "reason", "outputs", "write", "build",
-           "run"]
+__all__ = ["REASON_DEFAULT", "MANIFEST", "BuildResult", "load", "validate", "reasoning_of", "reason", "outputs", "write",
+           "build", "build_key", "up_to_date", "run"]
 
 
 @dataclass
@@ -51,6 +51,7 @@ class BuildResult:
     report: "ValidationReport | None" = None
     counts: dict[str, int] = field(default_factory=dict)
     inferred: dict[str, int] | None = None  # inferred triples by kind; None when reasoning was skipped
+    up_to_date: bool = False  # nothing was written: the folder already held this build (see :func:`run`)
 
 
 # ====================================================================== the stages
@@ -162,7 +163,35 @@ def outputs(kg: "ChipletKG", report: "ValidationReport", *, inferred: dict[str, 
     return files
 
 
-def write(out: Path, files: dict[str, bytes | str], *, reasoned: bool) -> list[Path]:
+#: The file, inside the output folder, that says which inputs, code and flags its outputs were built from.
+MANIFEST = ".chiplet-kg-build.json"
+
+
+def build_key(files: Iterable[Path], *, owl: bool, reason: bool, builtin: bool) -> str | None:
+    """What decides a build's outputs: the input files' bytes, the package's code and the flags (None: unreadable)."""
+    from .cache import cache_key
+
+    key = cache_key(files, reasoned=reason)
+    return None if key is None else hashlib.sha256(f"{key} owl={owl} builtin={builtin}".encode()).hexdigest()
+
+
+def up_to_date(out: Path, key: str | None) -> dict | None:
+    """The manifest of ``out`` when it was built from ``key`` and every output it lists is there, byte for byte."""
+    if key is None:
+        return None
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("key") != key:
+            return None
+        for name, digest in manifest["outputs"].items():
+            if hashlib.sha256((out / name).read_bytes()).hexdigest() != digest:
+                return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # no manifest, a damaged one, or a file gone or changed: build again
+    return manifest
+
+
+def write(out: Path, files: dict[str, bytes | str], *, reasoned: bool, key: str | None = None) -> list[Path]:
     """Write ``files`` into ``out``, each atomically, one build at a time; returns the paths written.
 
     Temporary files of a build killed mid-write are removed first; without ``reasoned`` a stale ``inferred.ttl``
@@ -174,10 +203,15 @@ def write(out: Path, files: dict[str, bytes | str], *, reasoned: bool) -> list[P
     written = []
     with build_lock(out):
         remove_stale_temps(out, [*files, "inferred.ttl"])
+        (out / MANIFEST).unlink(missing_ok=True)  # until every output is written, the folder is no finished build
+        digests = {}
         for name, data in files.items():
             written.append(atomic_write(out / name, data))
+            digests[name] = hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
         if not reasoned:
             (out / "inferred.ttl").unlink(missing_ok=True)
+        if key is not None:
+            atomic_write(out / MANIFEST, json.dumps({"key": key, "outputs": digests}, indent=1) + "\n")
     return written
 
 
@@ -216,7 +250,9 @@ def build(kg: "ChipletKG", out: str | Path = "build", *, owl: bool = True, reaso
         advance(1, "writing")
         result = BuildResult(out=out, report=report, counts={kg.qname(c): n for c, n in kg.class_counts()},
                              inferred=inferred)
-        result.files = write(out, files, reasoned=reason)
+        # Only a KG that holds exactly its files' triples can vouch that the same files give the same build.
+        key = None if kg.changed else build_key(kg.files, owl=owl, reason=reason, builtin=kg.builtin)
+        result.files = write(out, files, reasoned=reason, key=key)
         advance(1, "caching")
         # The store, reasoned or not, for later commands on the same input files (chiplet_kg/cache.py).
         write_kg(kg, reasoned=reason)
@@ -226,9 +262,24 @@ def build(kg: "ChipletKG", out: str | Path = "build", *, owl: bool = True, reaso
 
 def run(data: Iterable = (), out: str | Path = "build", *, builtin: bool = True, owl: bool = True,
         reason: bool = REASON_DEFAULT, use_cache: bool = True) -> BuildResult:
-    """The whole flow from input files: load → validate → reason → KG → outputs (``chiplet-kg build``)."""
-    from .kg import ChipletKG
+    """The whole flow from input files: load → validate → reason → KG → outputs (``chiplet-kg build``).
 
+    When ``out`` already holds the build of the same input files, code and flags, with every output as it was
+    written (its manifest, :data:`MANIFEST`, says so), nothing is loaded or written again: the result says
+    ``up_to_date`` and carries the counts recorded then. ``use_cache=False`` always builds.
+    """
+    from .kg import ChipletKG
+    from .load import input_files
+
+    out = Path(out)
+    if use_cache:
+        _, files, _ = input_files(data, builtin=builtin)
+        done = up_to_date(out, build_key(files, owl=owl, reason=reason, builtin=builtin))
+        if done is not None:
+            info = json.loads((out / "build-info.json").read_text(encoding="utf-8"))
+            return BuildResult(out=out, files=[out / name for name in done["outputs"]],
+                               counts=info.get("instances_per_class", {}), inferred=info.get("inferred"),
+                               up_to_date=True)
     kg = ChipletKG.over(load(data, builtin=builtin, reasoned=reason, use_cache=use_cache))
     return build(kg, out, owl=owl, reason=reason)
 

@@ -21,6 +21,7 @@ import pytest
 
 from chiplet_kg.kg import project_root
 from chiplet_kg.lock import LOCK_NAME
+from chiplet_kg.pipeline import MANIFEST
 
 from .conftest import DATA
 
@@ -117,7 +118,9 @@ def _fingerprint(name: str, data: bytes) -> str:
 
 
 def _snapshot(folder: Path) -> dict[str, str]:
-    return {name: _fingerprint(name, p.read_bytes()) for name, p in _files(folder).items() if p.name != LOCK_NAME}
+    # The lock and the build's manifest (which inputs built the folder, the outputs' exact digests) are bookkeeping.
+    return {name: _fingerprint(name, p.read_bytes()) for name, p in _files(folder).items()
+            if p.name not in (LOCK_NAME, MANIFEST)}
 
 
 @pytest.fixture(scope="module")
@@ -143,6 +146,12 @@ def _check_folder(folder: Path, old: dict, new: dict) -> dict[str, str]:
         if path.name.startswith(".") and path.name.endswith(".tmp"):
             continue  # a killed writer's temporary file: hidden, never under a final name
         data = path.read_bytes()
+        if name == MANIFEST:
+            # It says the folder is one finished build, so it may only stand beside the very files it lists.
+            for listed, digest in json.loads(data)["outputs"].items():
+                assert hashlib.sha256((folder / listed).read_bytes()).hexdigest() == digest, \
+                    f"the manifest vouches for {listed}, which another build wrote"
+            continue
         _parse_check(name, data)
         assert name in old or name in new, f"unexpected file {name}"
         fp = _fingerprint(name, data)

@@ -195,3 +195,30 @@ def test_nonempty_output_says_nothing_on_stderr():
     """A query that finds rows prints no diagnosis."""
     out = run("query", "unaddressed-dependencies")
     assert out.returncode == 0 and "no result" not in out.stderr
+
+
+def test_build_again_with_nothing_changed_writes_nothing(tmp_path):
+    """A second build of the same inputs, code and options finds its folder up to date and writes nothing; a file
+    removed or changed in the folder, other options or another input builds again."""
+    out = tmp_path / "b"
+    assert run("build", "-o", str(out)).returncode == 0
+    stamp = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    again = run("build", "-o", str(out))
+    assert again.returncode == 0 and "is up to date" in again.stdout, again.stdout + again.stderr
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == stamp
+    (out / "report.html").unlink()
+    rebuilt = run("build", "-o", str(out))
+    assert "is up to date" not in rebuilt.stdout and (out / "report.html").exists()
+    with (out / "graph.ttl").open("a", encoding="utf-8") as f:
+        f.write("# edited by hand\n")
+    assert "is up to date" not in run("build", "-o", str(out)).stdout
+    assert "edited by hand" not in (out / "graph.ttl").read_text(encoding="utf-8")
+    assert "is up to date" not in run("build", "-o", str(out), "--no-reason").stdout
+    assert not (out / "inferred.ttl").exists()
+    mine = tmp_path / "mine.ttl"
+    mine.write_bytes((DATA / "good" / "own-supplier.ttl").read_bytes())
+    assert "is up to date" not in run("build", "-o", str(out), "--data", str(mine)).stdout
+    assert "is up to date" in run("build", "-o", str(out), "--data", str(mine)).stdout
+    with mine.open("a", encoding="utf-8") as f:
+        f.write("\n# one more byte\n")
+    assert "is up to date" not in run("build", "-o", str(out), "--data", str(mine)).stdout

@@ -27,6 +27,11 @@ def build(out, data, no_builtin, no_owl, no_reason):
     from ..pipeline import run
 
     result = run(data, out, builtin=not no_builtin, owl=not no_owl, reason=not no_reason)
+    if result.up_to_date:
+        click.echo(f"{result.out}/ is up to date: the same input files, code and options built it, and its "
+                   f"{len(result.files)} files are as they were written; nothing to do "
+                   f"(its validation report: {result.out}/validation-report.txt)")
+        return
     click.echo(result.report.to_text(), nl=False)
     if result.inferred is not None:
         click.echo(f"reasoning (HermiT): {result.inferred['total']} inferred triples "

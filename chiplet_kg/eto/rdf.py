@@ -46,8 +46,10 @@ def provision_iri(provider: str, item: str, year: int) -> URIRef:
 
 
 def _norm(text: str) -> str:
-    # The same normalisation as ChipletKG.find's label index.
-    return " ".join(text.casefold().split())
+    # ChipletKG.find's own normalisation: a label the importer thinks free is one find tells apart.
+    from ..lookup import norm
+
+    return norm(text)
 
 
 class _Labels:
