@@ -20,14 +20,15 @@ __all__ = ["project", "has_kind", "nodes_of", "node_label", "edge_label", "class
 
 #: Classes in the order views and reports list them (most specific first where it matters).
 CLASS_ORDER = (
-    "ckg:PolicyGroup", "ckg:PolicyInstrument", "ckg:Policy",
-    "ckg:Bottleneck", "ckg:Challenge", "ckg:ExternalMeasure", "ckg:ExportControl", "ckg:IndustrialLaw",
+    "ckg:PolicyGroup", "ckg:PolicyInstrument", "ckg:EnactedPolicy", "ckg:Policy",
+    "ckg:Bottleneck", "ckg:Challenge", "ckg:Condition", "ckg:Aim", "ckg:ExternalMeasure", "ckg:ExportControl",
+    "ckg:DomesticExportControl", "ckg:IndustrialLaw",
     "ckg:DesignTool", "ckg:ProcessEquipment", "ckg:PackagingEquipment", "ckg:Equipment", "ckg:Material",
     "ckg:InterfaceStandard", "ckg:Standard", "ckg:Talent", "ckg:SupplyChainItem",
     "ckg:IntegrationApproach", "ckg:InterconnectTechnology", "ckg:PackagingArchitecture", "ckg:ProcessTechnology",
     "ckg:PackagingPlatform", "ckg:Technology", "ckg:Advantage",
     "ckg:Firm", "ckg:ResearchInstitution", "ckg:GovernmentBody", "ckg:IndustryAssociation", "ckg:StandardsBody",
-    "ckg:Organisation", "ckg:CountryOrRegion",
+    "ckg:Organisation", "ckg:ActorGroup", "ckg:CountryOrRegion",
     "ckg:ApplicationDomain", "ckg:TechnologyApplication",
     "ckg:Roadmap", "ckg:RoadmapPhase", "ckg:RoadmapGoal",
     "ckg:IndustrySegment", "ckg:MarketFigure", "ckg:Unit", "ckg:Entity",

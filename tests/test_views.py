@@ -305,3 +305,17 @@ def test_script_payloads_stay_text_in_chromium(browser, xss_g, tmp_path):
     assert "</script><script>alert('label-zh')</script>恶意公司" in shown
     _no_dialog(browser)
     assert browser.execute_script("return document.querySelectorAll('img, iframe, svg, a').length") == 0
+
+
+def test_policies_in_force_are_drawn_apart_from_the_papers_proposals(kg):
+    """Issue 14: a policy in force (NAPMP), China's own export control and the paper's proposals each get their own
+    drawing group, so the views tell them apart."""
+    from chiplet_kg.network import project
+    from chiplet_kg.views.style import group_of
+
+    g = project(kg)
+    group = {q: group_of(g.nodes[str(CKGD[q])].get("kinds", ())).key
+             for q in ("NAPMP", "InstrumentSpecialFund", "PolicyRnD")}
+    assert group == {"NAPMP": "policy-in-force", "InstrumentSpecialFund": "instrument", "PolicyRnD": "policy-group"}
+    controls = [n for n, d in g.nodes(data=True) if "ckg:DomesticExportControl" in d.get("kinds", ())]
+    assert controls and {group_of(g.nodes[n]["kinds"]).key for n in controls} == {"domestic-control"}

@@ -23,6 +23,10 @@ class Style:
 GROUPS: tuple[Style, ...] = (
     Style("policy-group", "ckg:PolicyGroup", "#1b5e20", "star"),
     Style("instrument", "ckg:PolicyInstrument", "#43a047", "diamond"),
+    # Policies in force (issue 14) stand apart from the paper's proposals (green): blue, and China's own export
+    # controls apart from the measures others impose on China (purple).
+    Style("policy-in-force", "ckg:EnactedPolicy", "#1565c0", "star"),
+    Style("domestic-control", "ckg:DomesticExportControl", "#0097a7", "triangle"),
     Style("policy", "ckg:Policy", "#43a047", "diamond"),
     Style("bottleneck", "ckg:Bottleneck", "#ef6c00", "triangleDown"),
     Style("challenge", "ckg:Challenge", "#c62828", "triangleDown"),
