@@ -236,3 +236,15 @@ def test_sources_query_reports_kinds(kg):
     assert rows[0].get("kind") == CKG.GovernmentSource  # primary sources are listed first
     publisher = {r["source"]: r.get("publisher") for r in rows}
     assert "Federal Register" in str(publisher[gov])
+
+
+def test_every_entity_has_a_definition_in_both_languages(kg):
+    """Issue 14: every entity of the shipped graph (paper, public facts, policies in force) has a skos:definition in
+    English and in Chinese."""
+    rows = kg.sparql("""SELECT ?e (GROUP_CONCAT(DISTINCT LANG(?d)) AS ?langs) WHERE {
+        ?e a/rdfs:subClassOf* ckg:Entity . FILTER(isIRI(?e))
+        OPTIONAL { ?e skos:definition ?d }
+    } GROUP BY ?e""", asserted_only=True).rows
+    assert len(rows) >= 250
+    lacking = sorted(kg.qname(r["e"]) for r in rows if not {"en", "zh"} <= set(str(r.get("langs", "")).split()))
+    assert lacking == []
