@@ -319,3 +319,8 @@ def test_policies_in_force_are_drawn_apart_from_the_papers_proposals(kg):
     assert group == {"NAPMP": "policy-in-force", "InstrumentSpecialFund": "instrument", "PolicyRnD": "policy-group"}
     controls = [n for n, d in g.nodes(data=True) if "ckg:DomesticExportControl" in d.get("kinds", ())]
     assert controls and {group_of(g.nodes[n]["kinds"]).key for n in controls} == {"domestic-control"}
+    from chiplet_kg.views.select import select
+
+    marks = select(g, "policy-trace").marks
+    assert str(CKGD.NAPMP) not in marks  # not marked as a proposal that addresses nothing
+    assert marks.get(str(CKGD.InstrumentIPProtection)) == "idle"

@@ -82,8 +82,9 @@ def _policy_trace(g, m: Model) -> ViewSpec:
     marks = {}
     for row in gaps(g):
         node = by_qname.get(row["id"])
-        if node is not None:
-            marks[node] = {NOT_ADDRESSED: "gap", ADDRESSES_NOTHING: "idle"}.get(row["status_code"], "indirect")
+        if node is None or (row["status_code"] == ADDRESSES_NOTHING and m.is_(node, "ckg:PolicyInForce")):
+            continue  # a programme in force is no idle proposal: the graph records what it promotes, not a target
+        marks[node] = {NOT_ADDRESSED: "gap", ADDRESSES_NOTHING: "idle"}.get(row["status_code"], "indirect")
     return ViewSpec("policy-trace", sub, levels, marks)
 
 
