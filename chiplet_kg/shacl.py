@@ -398,16 +398,25 @@ _SELECT = re.compile(r"^\s*SELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?((?:[?$][A-Za-z_
 _EXISTS = re.compile(r"FILTER\s+(NOT\s+)?EXISTS\s*(?=\{)", re.IGNORECASE)
 
 
+def _past_token(text: str, i: int) -> int | None:
+    """The index just after the string literal or IRI that starts at ``i`` (their braces are not the query's), or
+    None when none starts there."""
+    c = text[i]
+    if c in "\"'":
+        return _string_end(text, i)
+    if c == "<" and re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:]):
+        return text.index(">", i) + 1
+    return None
+
+
 def _group_end(text: str, i: int) -> int:
     """The index just after the ``}`` that closes the ``{`` at ``i`` (outside strings, IRIs and comments)."""
     depth, n = 0, len(text)
     while i < n:
         c = text[i]
-        if c in "\"'":
-            i = _string_end(text, i)
-            continue
-        if c == "<" and re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:]):
-            i = text.index(">", i) + 1
+        past = _past_token(text, i)
+        if past is not None:
+            i = past
             continue
         if c == "{":
             depth += 1
@@ -429,11 +438,9 @@ def _top_exists(body: str, brace: int) -> tuple[str, list[tuple[bool, str]]]:
     start = i
     while i < end - 1:
         c = body[i]
-        if c in "\"'":
-            i = _string_end(body, i)
-            continue
-        if c == "<" and re.match(r"<[^<>\"{}|^`\\\s]*>", body[i:]):
-            i = body.index(">", i) + 1
+        past = _past_token(body, i)
+        if past is not None:
+            i = past
             continue
         if c == "{":
             i = _group_end(body, i)  # a nested group: its filters are its own
