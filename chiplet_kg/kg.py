@@ -383,8 +383,10 @@ class ChipletKG:
         return self._store
 
     def sparql(self, text: str, *, endpoint: str | None = None, asserted_only: bool = False,
-               timeout: float | None = None):
+               timeout: float | None = None, max_rows: int | None = None):
         """Run free SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE) locally or on ``endpoint``.
+
+        ``max_rows`` (local queries) returns at most that many rows and sets ``result.truncated`` if there were more.
 
         Examples
         --------
@@ -396,10 +398,10 @@ class ChipletKG:
 
         if endpoint:
             return run_remote(endpoint, text, timeout=timeout)
-        return self.store.run(text, asserted_only=asserted_only, timeout=timeout)
+        return self.store.run(text, asserted_only=asserted_only, timeout=timeout, max_rows=max_rows)
 
     def query(self, name: str, *, lang: str = "en", endpoint: str | None = None, asserted_only: bool = False,
-              timeout: float | None = None, **params):
+              timeout: float | None = None, max_rows: int | None = None, **params):
         """Run the named query ``name`` with ``params`` (strings, as on the command line); rows usable in a notebook.
 
         Examples
@@ -417,7 +419,8 @@ class ChipletKG:
         if endpoint:
             result = run_remote(endpoint, named.text, bindings, timeout=timeout)
         else:
-            result = self.store.run(named.text, bindings, asserted_only=asserted_only, timeout=timeout)
+            result = self.store.run(named.text, bindings, asserted_only=asserted_only, timeout=timeout,
+                                    max_rows=max_rows)
         return add_labels(result, self.label_in, lang)
 
     def label_in(self, node: URIRef, lang: str = "en") -> str | None:

@@ -230,7 +230,7 @@ class SparqlApp:
         if len(queries) > 1:
             return _error(400, "give exactly one query parameter")
         accept = self._accept(headers.get("Accept"), params)
-        return self._run(lambda: self.kg.sparql(queries[0], timeout=self.timeout), accept)
+        return self._run(lambda: self.kg.sparql(queries[0], timeout=self.timeout, max_rows=self.max_rows), accept)
 
     def _accept(self, accept: str | None, params: dict) -> str | tuple:
         fmt = (params.get("format") or [""])[0].strip().lower()
@@ -269,19 +269,8 @@ class SparqlApp:
             return _error(406, f"cannot answer {kinds} as {accept}; offered: {', '.join(offered)}")
         headers: dict[str, str] = {}
         size = len(result)
-        if size > self.max_rows:
+        if result.truncated:  # the store stopped reading at max_rows: these rows are the answer's first ones
             headers.update({"X-SPARQL-MaxRows": str(self.max_rows), "X-Chiplet-KG-Truncated": "true"})
-            if graph_form:
-                cut = Graph()
-                for prefix, ns in result.graph.namespaces():
-                    cut.bind(prefix, ns, override=True, replace=True)
-                for i, triple in enumerate(sorted(result.graph, key=lambda t: tuple(x.n3() for x in t))):
-                    if i >= self.max_rows:
-                        break
-                    cut.add(triple)
-                result.graph = cut
-            elif result.form == "SELECT":
-                result.rows = result.rows[: self.max_rows]
         fmt = offered[media]
         if fmt == "xml":
             text = _xml_results(result)
@@ -293,8 +282,8 @@ class SparqlApp:
             text = render_result(result, fmt)
         note = (f"ASK {str(result.boolean).lower()}" if result.form == "ASK"
                 else f"{result.form} {size} {'triples' if graph_form else 'rows'}")
-        if size > self.max_rows:
-            note += f", cut to {self.max_rows}"
+        if result.truncated:
+            note += f", cut at {self.max_rows}"
         return Response(200, text.encode("utf-8"), f"{media}; charset=utf-8", headers, f"{note} in {seconds:.3f} s")
 
     # ------------------------------------------------------------ named queries
@@ -337,7 +326,8 @@ class SparqlApp:
         if lang not in ("en", "zh"):
             return _error(400, f"lang must be en or zh, not {lang!r}")
         wanted = self._accept(accept, params)
-        return self._run(lambda: self.kg.query(name, lang=lang, timeout=self.timeout, **values), wanted)
+        return self._run(lambda: self.kg.query(name, lang=lang, timeout=self.timeout, max_rows=self.max_rows,
+                                                  **values), wanted)
 
     # ------------------------------------------------------------ the query page
 

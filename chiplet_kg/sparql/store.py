@@ -28,6 +28,8 @@ class QueryResult:
     rows: list[dict] = field(default_factory=list)
     boolean: bool | None = None
     graph: Graph | None = None
+    #: True when the answer had more rows (or triples) than the ``max_rows`` it was run with, and was cut there.
+    truncated: bool = False
 
     def __iter__(self) -> Iterator[dict]:
         return iter(self.rows)
@@ -46,7 +48,7 @@ class _OxSyntaxError(UsageError):
     """pyoxigraph refused the query text; :func:`check_query` says where, with line and column."""
 
 
-def _collect(store, text: str, form: str, default_graph: list) -> QueryResult:
+def _collect(store, text: str, form: str, default_graph: list, max_rows: int | None = None) -> QueryResult:
     try:
         answer = store.query(text, default_graph=default_graph, prefixes={k: str(v) for k, v in PREFIXES.items()})
     except SyntaxError as err:
@@ -57,19 +59,33 @@ def _collect(store, text: str, form: str, default_graph: list) -> QueryResult:
         return QueryResult(form, boolean=bool(answer))
     if form in ("CONSTRUCT", "DESCRIBE"):
         g = bind_prefixes(Graph())
+        truncated = False
         for t in answer:
-            g.add((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)))
-        return QueryResult(form, graph=g)
-    variables, rows = solution_rows(answer)
-    return QueryResult(form, variables=variables, rows=rows)
+            triple = (_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object))
+            if max_rows is not None and len(g) >= max_rows and triple not in g:
+                truncated = True  # one more distinct triple than the cap: stop reading here
+                break
+            g.add(triple)
+        return QueryResult(form, graph=g, truncated=truncated)
+    variables, rows, truncated = _read_rows(answer, max_rows)
+    return QueryResult(form, variables=variables, rows=rows, truncated=truncated)
 
 
 def solution_rows(answer) -> tuple[list[str], list[dict]]:
     """The variables and rows (dicts of rdflib terms, unbound variables left out) of pyoxigraph SELECT solutions."""
+    return _read_rows(answer)[:2]
+
+
+def _read_rows(answer, max_rows: int | None = None) -> tuple[list[str], list[dict], bool]:
+    """Variables, rows and whether rows were left unread: at most one row past ``max_rows`` is read."""
     variables = [v.value for v in answer.variables]
     rows = []
+    truncated = False
     terms: dict = {}  # the same value in many rows becomes one rdflib term (making them is the costly part)
     for solution in answer:
+        if max_rows is not None and len(rows) >= max_rows:
+            truncated = True  # the engine yields lazily: what is after this row is never computed
+            break
         row = {}
         for var in variables:
             value = solution[var]
@@ -79,12 +95,12 @@ def solution_rows(answer) -> tuple[list[str], list[dict]]:
                     term = terms[value] = _from_ox(value)
                 row[var] = term
         rows.append(row)
-    return variables, rows
+    return variables, rows, truncated
 
 
-def _child(conn, store, text, form, default_graph):  # pragma: no cover - runs in a forked child
+def _child(conn, store, text, form, default_graph, max_rows):  # pragma: no cover - runs in a forked child
     try:
-        conn.send(("ok", _collect(store, text, form, default_graph)))
+        conn.send(("ok", _collect(store, text, form, default_graph, max_rows)))
     except BaseException as err:  # noqa: BLE001 - hand every failure back to the parent
         conn.send(("error", err))
     finally:
@@ -129,8 +145,12 @@ class Store:
         return len(self._store)
 
     def run(self, text: str, bindings: dict | None = None, *, asserted_only: bool = False,
-            timeout: float | None = None) -> QueryResult:
-        """Check and run ``text``; ``bindings`` map variable names to rdflib terms (bound in a VALUES block)."""
+            timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
+        """Check and run ``text``; ``bindings`` map variable names to rdflib terms (bound in a VALUES block).
+
+        ``max_rows`` stops reading the answer after that many rows (triples for CONSTRUCT/DESCRIBE) and marks the
+        result ``truncated`` when there were more; the rest is never computed.
+        """
         import pyoxigraph as ox
 
         check_nesting(text)
@@ -141,20 +161,21 @@ class Store:
             graphs.append(ox.NamedNode(str(INFERRED_GRAPH)))
         try:
             if timeout is None:
-                return _collect(self._store, query, form, graphs)
-            return self._run_with_timeout(query, form, graphs, timeout)
+                return _collect(self._store, query, form, graphs, max_rows)
+            return self._run_with_timeout(query, form, graphs, timeout, max_rows)
         except _OxSyntaxError as err:
             check_query(text, local=True)  # raises with line, column and the offending text
             raise UsageError(err.message) from None
 
-    def _run_with_timeout(self, text, form, graphs, timeout) -> QueryResult:
+    def _run_with_timeout(self, text, form, graphs, timeout, max_rows=None) -> QueryResult:
         # pyoxigraph cannot interrupt a query: run it in a forked child (which shares the store) and kill
         # the child when time is up.
         import multiprocessing
 
         ctx = multiprocessing.get_context("fork")
         parent, child = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_child, args=(child, self._store, text, form, graphs), daemon=True)
+        proc = ctx.Process(target=_child, args=(child, self._store, text, form, graphs, max_rows),
+                           daemon=True)
         proc.start()
         child.close()
         try:
