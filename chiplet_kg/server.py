@@ -187,6 +187,13 @@ class SparqlApp:
             return self.page() if method != "POST" else _error(405, "POST queries to /sparql", Allow="GET, HEAD")
         if path == "/sparql":
             return self.sparql_request(method, params, headers, body)
+        if path.startswith("/static/yasgui/"):  # [yasgui helper, issue 17 item 3] the bundled YASGUI files
+            from .querypage import asset
+
+            found = asset(path[len("/static/yasgui/"):])
+            if found is None:
+                return _error(404, f"no such file: {parsed.path}")
+            return Response(200, found[0], found[1], note="static")
         if path == "/queries":
             return self.list_queries()
         if path.startswith("/queries/"):
@@ -332,23 +339,14 @@ class SparqlApp:
     # ------------------------------------------------------------ the query page
 
     def page(self) -> Response:
-        """The query page: a SPARQL editor with the named queries as examples; no remote resources."""
-        nonce = secrets.token_urlsafe(16)
-        library = [{"name": q.name, "title": q.title, "title_zh": q.title_zh, "description": q.description,
-                    "text": q.text, "params": [{"name": p.name, "kind": p.kind, "required": p.required,
-                                                "default": p.default or ""} for p in q.params]}
-                   for q in self.library.values()]
-        data = (json.dumps(library, ensure_ascii=False).replace("&", "\\u0026").replace("<", "\\u003c")
-                .replace(">", "\\u003e").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-        options = "".join(f'<option value="{html.escape(q.name)}">{html.escape(q.name)} — {html.escape(q.title)}'
-                          "</option>" for q in self.library.values())
-        body = (_PAGE.replace("{nonce}", nonce).replace("{options}", options).replace("{library}", data)
-                .replace("{count}", str(len(self.kg.store))).replace("{max_rows}", str(self.max_rows))
-                .replace("{timeout}", f"{self.timeout:g}"))
-        csp = (f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; connect-src 'self'; "
-               "img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-        return Response(200, body.encode("utf-8"), "text/html; charset=utf-8",
-                        {"Content-Security-Policy": csp, "Referrer-Policy": "no-referrer"}, "query page")
+        """The query page: YASGUI (chiplet_kg.querypage) with the named queries as examples; no remote resources."""
+        # [yasgui helper, issue 17 item 3] the YASGUI page replaces the textarea page below (_PAGE is now unused);
+        # the lead ports these lines onto the new server.
+        from .namespace import PREFIXES
+        from .querypage import CSP, query_page
+
+        return Response(200, query_page(self.library, prefixes=PREFIXES), "text/html; charset=utf-8",
+                        {"Content-Security-Policy": CSP, "Referrer-Policy": "no-referrer"}, "query page")
 
 
 _PAGE = """<!DOCTYPE html>
