@@ -134,6 +134,7 @@ prefixes ckg:, ckgd:, rdfs:, owl:, skos:, dcterms: … are predeclared. The name
 <option value="zh">中文标签</option></select>
 <button id="open-example" type="button">Open in a new tab</button></p>
 <p class="note" id="example-description"></p>
+<p id="params"></p>
 </header>
 <main id="yasgui"></main>
 <script type="application/json" id="chiplet-kg-data">{data}</script>

@@ -292,9 +292,10 @@ def _no_dialog(driver):
 
 def test_named_example_runs_in_chromium(browser, server):
     """The page loads with no console error and no request off its origin; a named example opens in a new tab,
-    runs on /sparql, fills the table with the endpoint's rows and shows the raw JSON; a screenshot is saved."""
+    runs on /sparql, fills the table with the endpoint's rows and shows the raw JSON; a typed prefix gets its
+    PREFIX line; a named query runs with a parameter through /queries/NAME; a screenshot is saved."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     _load(browser, server + "/")
     lib = load_library()
@@ -325,9 +326,35 @@ def test_named_example_runs_in_chromium(browser, server):
         "return window.chipletKgYasgui.getTab().getYasqe().getValue()"))["results"]["bindings"]
     assert rows == len(firms) > 0
 
+    # Typing a project prefix that the query does not declare adds its PREFIX line (the preloaded prefixes).
+    browser.execute_script("var y = window.chipletKgYasgui.getTab().getYasqe();"
+                           "y.setValue('SELECT * WHERE {\\n  ?s a \\n}'); y.focus(); y.setCursor({line: 1, ch: 7});")
+    browser.switch_to.active_element.send_keys("ckgd:China")
+    WebDriverWait(browser, 10, poll_frequency=0.2).until(lambda d: d.execute_script(
+        "return window.chipletKgYasgui.getTab().getYasqe().getValue().startsWith('PREFIX')"))
+    assert browser.execute_script("return window.chipletKgYasgui.getTab().getYasqe().getValue()") == \
+        f"PREFIX ckgd: <{PREFIXES['ckgd']}>\nSELECT * WHERE {{\n  ?s a ckgd:China\n}}"
+
+    # A named query with a parameter, run by /queries/NAME (the server binds the label as an entity, adds labels).
+    Select(browser.find_element(By.ID, "example")).select_by_value("policy-trace")
+    browser.find_element(By.CSS_SELECTOR, "#params input[name=policy]").send_keys("设立专项基金")
+    browser.find_element(By.ID, "run-named").click()
+    WebDriverWait(browser, 60, poll_frequency=0.2).until(lambda d: d.execute_script(
+        "return document.querySelectorAll('.tabPanel.active .yasr tbody tr td div').length > 0"))
+    query = urllib.parse.urlencode({"policy": "设立专项基金", "lang": "zh"})
+    named = json.loads(_get(f"{server}/queries/policy-trace?{query}")[2])["results"]["bindings"]
+    assert browser.execute_script("return window.chipletKgYasgui.getTab().getYasr().results.getBindings().length") \
+        == len(named) > 0
+    assert browser.execute_script("return document.querySelectorAll('.tabPanel.active .yasr tbody tr').length") \
+        == min(len(named), 50)
+    shown = browser.execute_script("return document.querySelector('.tabPanel.active .yasr tbody').textContent")
+    assert '"设立专项基金"@zh' in shown and "ckgd:InstrumentSpecialFund" in shown
+    assert browser.execute_script("return window.chipletKgYasgui.getTab().getYasqe().getValue()").startswith(
+        "# The results below: GET /queries/policy-trace?policy=")
+
     urls = _requests(browser)
     assert urls and all(u.startswith(server + "/") for u in urls), [u for u in urls if not u.startswith(server)]
-    assert any(u == server + "/sparql" for u in urls)
+    assert server + "/sparql" in urls and any(u.startswith(server + "/queries/policy-trace?") for u in urls)
     logs = browser.get_log("browser")
     assert [e for e in logs if e["level"] == "SEVERE"] == []
     _no_dialog(browser)
