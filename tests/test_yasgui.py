@@ -299,6 +299,7 @@ def test_named_example_runs_in_chromium(browser, server):
 
     _load(browser, server + "/")
     lib = load_library()
+    assert browser.execute_script("return getComputedStyle(document.querySelector('.yasqe_share')).display") == "none"
     options = browser.execute_script("return Array.from(document.querySelectorAll('#example option'))"
                                      ".map(o => [o.value, o.textContent])")
     assert options == [[q.name, f"{q.name} — {q.title}"] for q in lib.values()]
