@@ -26,4 +26,14 @@ if ! command -v rapper >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q raptor2-utils
 fi
 
+# node and npm install YASGUI's pinned npm package (web/package-lock.json; npm checks each tarball's integrity hash)
+# into web/node_modules, so that tests/test_yasgui.py can compare the bundled copy in chiplet_kg/static/yasgui/
+# with it without reaching the network during the tests.
+if ! command -v npm >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q nodejs npm
+fi
+(cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+
 python -m pip install -q -e ".[test]"
