@@ -58,17 +58,24 @@ def _collect(store, text: str, form: str, default_graph: list, max_rows: int | N
     if form == "ASK":
         return QueryResult(form, boolean=bool(answer))
     if form in ("CONSTRUCT", "DESCRIBE"):
-        g = bind_prefixes(Graph())
-        truncated = False
-        for t in answer:
-            triple = (_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object))
-            if max_rows is not None and len(g) >= max_rows and triple not in g:
-                truncated = True  # one more distinct triple than the cap: stop reading here
-                break
-            g.add(triple)
+        g, truncated = _collect_graph(answer, max_rows)
         return QueryResult(form, graph=g, truncated=truncated)
     variables, rows, truncated = _read_rows(answer, max_rows)
     return QueryResult(form, variables=variables, rows=rows, truncated=truncated)
+
+
+def _collect_graph(answer, max_rows: int | None = None) -> tuple[Graph, bool]:
+    """The triples of a CONSTRUCT/DESCRIBE answer as an rdflib graph, at most ``max_rows`` distinct ones, and
+    whether there were more."""
+    g = bind_prefixes(Graph())
+    truncated = False
+    for t in answer:
+        triple = (_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object))
+        if max_rows is not None and len(g) >= max_rows and triple not in g:
+            truncated = True  # one more distinct triple than the cap: stop reading here
+            break
+        g.add(triple)
+    return g, truncated
 
 
 def solution_rows(answer) -> tuple[list[str], list[dict]]:
