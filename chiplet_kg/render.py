@@ -178,10 +178,15 @@ class RowWriter:
     '?n\\n"1"^^<http://www.w3.org/2001/XMLSchema#integer>\\n'
     """
 
+    #: Distinct values whose text is kept while writing (the cache is emptied when full).
+    CACHE = 100_000
+
     def __init__(self, out, columns: list[str], fmt: str, *, truncated: bool = False):
         if fmt not in ("csv", "tsv", "json"):
             raise ValueError(f"RowWriter writes csv, tsv or json, not {fmt!r}")
         self.out, self.columns, self.fmt, self.count = out, list(columns), fmt, 0
+        self._format = {"csv": _csv_term, "tsv": _tsv_term, "json": _json_term}[fmt]
+        self._cells: dict = {}
         if fmt == "csv":
             self._csv = csv.writer(out, lineterminator="\r\n")
             self._csv.writerow(self.columns)
@@ -196,15 +201,29 @@ class RowWriter:
             head, self._tail = json.dumps(doc, ensure_ascii=False, indent=2).split('"bindings": []', 1)
             out.write(head + '"bindings": [')
 
+    def _cell(self, value):
+        """A cell's text (CSV, TSV) or JSON object; the same value in many rows is formatted once."""
+        if value is None:
+            return None if self.fmt == "json" else ""
+        # The exact term as the key: rdflib finds "1" and "01" (xsd:integer) equal, Python True and 1, and each
+        # prints apart.
+        key = (type(value), str(value), getattr(value, "language", None), getattr(value, "datatype", None))
+        cell = self._cells.get(key)
+        if cell is None:
+            if len(self._cells) >= self.CACHE:
+                self._cells.clear()  # a bounded cache: writing a long answer takes constant memory
+            cell = self._cells[key] = self._format(_as_term(value))
+        return cell
+
     def row(self, row: dict) -> None:
         """Write one row: a dict from column to rdflib term or plain value (missing or None when unbound)."""
-        cells = [_as_term(row.get(c)) for c in self.columns]
+        cells = [self._cell(row.get(c)) for c in self.columns]
         if self.fmt == "csv":
-            self._csv.writerow([_csv_term(v) for v in cells])
+            self._csv.writerow(cells)
         elif self.fmt == "tsv":
-            self.out.write("\t".join(_tsv_term(v) for v in cells) + "\n")
+            self.out.write("\t".join(cells) + "\n")
         else:
-            binding = {c: _json_term(v) for c, v in zip(self.columns, cells) if v is not None}
+            binding = {c: v for c, v in zip(self.columns, cells) if v is not None}
             text = json.dumps(binding, ensure_ascii=False, indent=2).replace("\n", "\n      ")
             self.out.write((",\n      " if self.count else "\n      ") + text)
         self.count += 1

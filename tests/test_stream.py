@@ -258,3 +258,31 @@ def test_memory_error_code_is_documented():
     from chiplet_kg.errors import EXIT_CODES, QueryMemoryError
 
     assert QueryMemoryError.exit_code == 7 and "memory" in EXIT_CODES[7]
+
+
+def test_api_memory_limit(kg):
+    """``kg.sparql(…, memory=MB)`` runs the query in a forked child under the limit: QueryMemoryError past it."""
+    from chiplet_kg.errors import QueryMemoryError
+
+    with pytest.raises(QueryMemoryError, match="memory limit of 200 MB"):
+        kg.sparql("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f", memory=200)
+    assert len(kg.sparql("SELECT * WHERE { ?s ?p ?o }", memory=200)) == len(kg.sparql("SELECT * WHERE { ?s ?p ?o }"))
+
+
+def test_row_writer_formats_each_distinct_term_apart():
+    """RowWriter formats a repeated value once; values Python or rdflib find equal but that print apart stay apart."""
+    from rdflib import XSD, Literal
+
+    from chiplet_kg.render import render_rows
+
+    values = [True, 1, 1.0, Literal("x", lang="EN"), Literal("x", lang="en"), Literal("x"),
+              Literal("x", datatype=XSD.token), ["a", "b"], "a; b", None]
+    for fmt in ("csv", "tsv", "json"):
+        together = render_rows(["v"], [{"v": v} for v in values] * 2, fmt)
+        one_by_one = [render_rows(["v"], [{"v": v}], fmt) for v in values]
+        if fmt == "json":
+            cells = [json.loads(text)["results"]["bindings"][0] for text in one_by_one]
+            assert json.loads(together)["results"]["bindings"] == cells * 2
+        else:
+            rows = [text.split("\n", 1)[1] for text in one_by_one]
+            assert together.split("\n", 1)[1] == "".join(rows * 2)

@@ -77,18 +77,20 @@ def timeout_option_with(default: float | None, help_text: str = "Stop a query th
                         metavar="SECONDS", help=help_text)
 
 
-timeout_option = timeout_option_with(None)
+#: Rows the aligned table and Markdown show when --max-rows is not given (they are collected before printing).
+TABLE_ROWS = 1000
+#: --timeout for local queries whose table goes to a terminal, when none is given (seconds).
+TERMINAL_TIMEOUT = 60.0
+
+timeout_option = timeout_option_with(
+    None, f"Stop a query that runs longer than this (exit 5). Default: {TERMINAL_TIMEOUT:g} s for a local query's "
+          "table on a terminal, else no limit.")
 
 
 asserted_only_option = click.option(
     "--asserted-only", is_flag=True, default=False,
     help="Leave out inferred facts: query only what the files assert.")
 
-
-#: Rows the aligned table and Markdown show when --max-rows is not given (they are collected before printing).
-TABLE_ROWS = 1000
-#: --timeout for local queries whose table goes to a terminal, when none is given (seconds).
-TERMINAL_TIMEOUT = 60.0
 
 max_rows_option = click.option(
     "--max-rows", type=click.IntRange(min=0), default=None, metavar="N",

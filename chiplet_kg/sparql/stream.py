@@ -21,7 +21,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 
-from ..errors import QueryMemoryError, QueryTimeout, UsageError
+from ..errors import OutputError, QueryMemoryError, QueryTimeout, UsageError
 from ..namespace import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIXES
 from .checks import check_nesting, check_query, quick_form
 from .terms import _from_ox, with_bindings
@@ -138,12 +138,8 @@ def _write_select(answer, out: _Out, fmt: str, max_rows, label_of, lang) -> Stre
 
     def rows():
         for solution in answer:
-            row = {}
-            for var in variables:
-                value = solution[var]
-                if value is not None:
-                    row[var] = term(value)
-            yield row
+            # A solution iterates over its values in the order of the variables (None where unbound).
+            yield {var: term(value) for var, value in zip(variables, solution) if value is not None}
 
     stream = rows()
     # Read up to the cap (table, md; and JSON with a small cap, whose mark comes before the rows) or the label
@@ -280,13 +276,16 @@ def _child_run(store, text, form, graphs, fmt, graph_format, max_rows, label_of,
 
         if err.errno == errno.EPIPE or "Broken pipe" in str(err):
             raise _Closed() from None
-        raise
+        raise OutputError(f"the answer could not be written: {err.strerror or err}") from None
+    except (ValueError, RuntimeError) as err:  # the engine failed while computing the rows
+        raise UsageError(f"SPARQL evaluation error: {err}") from None
     return report
 
 
-def _child(status_fd, err_fd, out_fd, memory_mb, run) -> None:  # pragma: no cover - runs in a forked child
+def _child(parent, status_fd, err_fd, out_fd, memory_mb, run) -> None:  # pragma: no cover - runs in a forked child
     code = 0
     try:
+        _die_with_parent(parent)
         os.dup2(err_fd, 2)  # pyoxigraph's "memory allocation … failed" goes here, not to the user's terminal
         _limit_memory(memory_mb)
         try:
@@ -311,6 +310,20 @@ def _child(status_fd, err_fd, out_fd, memory_mb, run) -> None:  # pragma: no cov
         code = 70
     finally:
         os._exit(code)
+
+
+def _die_with_parent(parent: int) -> None:  # pragma: no cover - runs in a forked child
+    # A parent killed from outside (SIGKILL, SIGTERM) cannot kill its child: let the kernel do it (Linux's
+    # PR_SET_PDEATHSIG), so a runaway query never outlives the command that started it.
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the child still ends at the next write into a closed pipe
+        pass
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
 
 
 def _output_fd(out):
@@ -387,12 +400,13 @@ def _fork_and_wait(run, out, timeout, memory_mb) -> StreamReport:
         relay_r, fd = os.pipe()
     status_r, status_w = os.pipe()
     err_file = tempfile.TemporaryFile()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
         os.close(status_r)
         if relay_r is not None:
             os.close(relay_r)
-        _child(status_w, err_file.fileno(), fd, memory_mb, run)
+        _child(parent, status_w, err_file.fileno(), fd, memory_mb, run)
     os.close(status_w)
     if relay_r is not None:
         os.close(fd)
