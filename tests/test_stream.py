@@ -286,3 +286,83 @@ def test_row_writer_formats_each_distinct_term_apart():
         else:
             rows = [text.split("\n", 1)[1] for text in one_by_one]
             assert together.split("\n", 1)[1] == "".join(rows * 2)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_the_query_process_ends_with_the_command():
+    """`kill -9` of the command also ends its forked query process: a runaway query never outlives it."""
+    import time
+
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # billions of rows to count
+    proc = subprocess.Popen([*CLI, "sparql", query, "--format", "csv", "--no-reason"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=ENV)
+    children: list[int] = []
+    try:
+        for _ in range(PATIENCE * 10):
+            children = _children(proc.pid)
+            if children:
+                break
+            assert proc.poll() is None, proc.stderr.read()
+            time.sleep(0.1)
+        assert children, "no query process was started"
+        proc.kill()
+        proc.wait()
+        for _ in range(PATIENCE * 10):
+            if _state(children[0]) == "Z":  # gone, or a zombie waiting to be reaped: it runs no more
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the query process outlived the command")
+    finally:
+        for child in children:
+            if _state(child) != "Z":  # only when the test failed
+                os.kill(child, signal.SIGKILL)
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def test_on_a_terminal_every_format_stops_at_1000_rows():
+    """With a terminal as stdout, even CSV stops at 1,000 rows (and says so): the cap for reading on a screen."""
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([*CLI, *_sparql_cartesian("csv")], stdout=follower, stderr=subprocess.PIPE, env=ENV,
+                            start_new_session=True)
+    os.close(follower)
+    data = b""
+    try:
+        while True:
+            ready, _, _ = select.select([leader], [], [], PATIENCE)
+            assert ready, "no output"
+            try:
+                chunk = os.read(leader, 1 << 16)
+            except OSError:  # the other end closed: the command is done
+                break
+            if not chunk:
+                break
+            data += chunk
+        assert proc.wait(timeout=PATIENCE) == 0
+        assert "cut at 1000 rows" in proc.stderr.read().decode()
+    finally:
+        if proc.poll() is None:
+            _stop(proc)
+        os.close(leader)
+    rows = list(csv.reader(io.StringIO(data.decode().replace("\r\n", "\n"))))
+    assert len(rows) == 1001  # the header and 1,000 rows

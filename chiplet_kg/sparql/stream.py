@@ -26,12 +26,15 @@ from ..namespace import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIXES
 from .checks import check_nesting, check_query, quick_form
 from .terms import _from_ox, with_bindings
 
-__all__ = ["StreamReport", "stream_query", "LABEL_SAMPLE"]
+__all__ = ["StreamReport", "stream_query", "LABEL_SAMPLE", "JSON_MARK_ROWS"]
 
 #: Rows read before the label columns of a named query are chosen (a column gets ``<col>Label`` when one of them
 #: holds an IRI, as :func:`chiplet_kg.library.add_labels` decides over all rows of a collected answer). An answer
 #: of at most this many rows is printed exactly as the collected one.
 LABEL_SAMPLE = 1000
+#: A JSON answer cut at up to this many rows says so in the document (``"truncated": true``, which must come
+#: before the rows: they are read first); one cut at more says so on stderr only.
+JSON_MARK_ROWS = 10_000
 #: The child flushes what it wrote at least this often (seconds), so rows of a slow answer are not held back.
 _FLUSH_EVERY = 0.2
 #: Distinct terms whose text is cached while writing rows; the cache is emptied when full (constant memory).
@@ -146,7 +149,7 @@ def _write_select(answer, out: _Out, fmt: str, max_rows, label_of, lang) -> Stre
     # sample first: what comes after these rows decides nothing about how they are written.
     if fmt in ("table", "md"):
         ahead = max_rows
-    elif fmt == "json" and max_rows is not None and max_rows <= 10_000:
+    elif fmt == "json" and max_rows is not None and max_rows <= JSON_MARK_ROWS:
         ahead = max_rows
     else:
         ahead = LABEL_SAMPLE if label_of is not None else 0
