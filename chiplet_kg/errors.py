@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 __all__ = ["ChipletKGError", "InputError", "OutputError", "ValidationFailed", "UsageError", "QueryTimeout",
-           "RemoteError", "EXIT_CODES", "printable"]
+           "QueryMemoryError", "RemoteError", "EXIT_CODES", "printable"]
 
 #: Exit codes of the ``chiplet-kg`` command (also listed in the README).
 EXIT_CODES = {
@@ -16,6 +16,7 @@ EXIT_CODES = {
     4: "output error: an output could not be written",
     5: "a query ran past its --timeout and was stopped",
     6: "remote error: a SPARQL endpoint could not be reached or answered with an error",
+    7: "a query went past its memory limit (--memory) and was stopped",
 }
 
 
@@ -85,6 +86,12 @@ class QueryTimeout(ChipletKGError):
     """A query ran past its time limit and was stopped."""
 
     exit_code = 5
+
+
+class QueryMemoryError(ChipletKGError):
+    """A query went past its memory limit and was stopped."""
+
+    exit_code = 7
 
 
 class RemoteError(ChipletKGError):

@@ -383,10 +383,11 @@ class ChipletKG:
         return self._store
 
     def sparql(self, text: str, *, endpoint: str | None = None, asserted_only: bool = False,
-               timeout: float | None = None, max_rows: int | None = None):
+               timeout: float | None = None, max_rows: int | None = None, memory: int | None = None):
         """Run free SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE) locally or on ``endpoint``.
 
         ``max_rows`` (local queries) returns at most that many rows and sets ``result.truncated`` if there were more.
+        ``memory`` (local queries, MB on top of the loaded graph) stops a query that takes more (QueryMemoryError).
 
         Examples
         --------
@@ -398,10 +399,10 @@ class ChipletKG:
 
         if endpoint:
             return run_remote(endpoint, text, timeout=timeout)
-        return self.store.run(text, asserted_only=asserted_only, timeout=timeout, max_rows=max_rows)
+        return self.store.run(text, asserted_only=asserted_only, timeout=timeout, max_rows=max_rows, memory=memory)
 
     def query(self, name: str, *, lang: str = "en", endpoint: str | None = None, asserted_only: bool = False,
-              timeout: float | None = None, max_rows: int | None = None, **params):
+              timeout: float | None = None, max_rows: int | None = None, memory: int | None = None, **params):
         """Run the named query ``name`` with ``params`` (strings, as on the command line); rows usable in a notebook.
 
         Examples
@@ -420,7 +421,7 @@ class ChipletKG:
             result = run_remote(endpoint, named.text, bindings, timeout=timeout)
         else:
             result = self.store.run(named.text, bindings, asserted_only=asserted_only, timeout=timeout,
-                                    max_rows=max_rows)
+                                    max_rows=max_rows, memory=memory)
         return add_labels(result, self.label_in, lang)
 
     def label_in(self, node: URIRef, lang: str = "en") -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -11,9 +12,13 @@ from pathlib import Path
 from .errors import InputError, UsageError
 from .home import project_root
 
-__all__ = ["Param", "NamedQuery", "load_library", "get_query", "bind_params", "add_labels"]
+__all__ = ["Param", "NamedQuery", "load_library", "get_query", "bind_params", "add_labels", "QUERIES_ENV",
+           "query_folders"]
 
 PARAM_KINDS = ("entity", "literal", "number")
+#: Environment variable naming folders of your own named queries (``.rq`` files; several separated by
+#: ``os.pathsep``). They join the shipped ones; a query of the same name as a shipped one replaces it.
+QUERIES_ENV = "CHIPLET_KG_QUERIES"
 
 
 @dataclass
@@ -110,8 +115,17 @@ def read_named_query(path: Path) -> NamedQuery:
                       example=(h.get("example") or [""])[0])
 
 
+def query_folders() -> list[Path]:
+    """Where named queries are read from: the project's ``queries/``, then the folders in ``$CHIPLET_KG_QUERIES``."""
+    extra = [Path(p) for p in os.environ.get(QUERIES_ENV, "").split(os.pathsep) if p.strip()]
+    for folder in extra:
+        if not folder.is_dir():
+            raise InputError(f"{QUERIES_ENV}: {folder} is not a folder")
+    return [project_root() / "queries", *extra]
+
+
 def load_library(folder: Path | None = None) -> dict[str, NamedQuery]:
-    """Every named query in ``folder`` (default: the project's ``queries/``), by name.
+    """Every named query in ``folder`` (default: the project's ``queries/`` and :func:`query_folders`), by name.
 
     Examples
     --------
@@ -119,16 +133,20 @@ def load_library(folder: Path | None = None) -> dict[str, NamedQuery]:
     >>> lib["policy-trace"].params[0].name
     'policy'
     """
-    folder = folder or project_root() / "queries"
-    return {q.name: q for q in (read_named_query(p) for p in sorted(folder.glob("*.rq")))}
+    library: dict[str, NamedQuery] = {}
+    for where in [folder] if folder else query_folders():
+        library.update((q.name, q) for q in (read_named_query(p) for p in sorted(where.glob("*.rq"))))
+    return library
 
 
 def get_query(name: str, library: dict[str, NamedQuery] | None = None) -> NamedQuery:
     """The named query ``name``; an unknown name lists close matches."""
     if library is None:
-        path = project_root() / "queries" / f"{name}.rq"
-        if "/" not in name and "\\" not in name and not name.startswith(".") and path.is_file():
-            return read_named_query(path)  # one file, not the whole library: `query NAME` reads only its own
+        if "/" not in name and "\\" not in name and not name.startswith("."):
+            for folder in reversed(query_folders()):  # the last folder that has it wins, as in load_library
+                path = folder / f"{name}.rq"
+                if path.is_file():
+                    return read_named_query(path)  # one file, not the whole library: `query NAME` reads its own
         library = load_library()
     if name in library:
         return library[name]

@@ -14,9 +14,12 @@ if TYPE_CHECKING:  # pragma: no cover
 # rdflib is imported inside the functions that meet its terms: `chiplet-kg queries` renders plain strings and
 # starts without loading any RDF library.
 
-__all__ = ["render_rows", "render_result", "render_graph", "FORMATS"]
+__all__ = ["render_rows", "render_result", "render_graph", "RowWriter", "FORMATS", "TRUNCATED_KEY"]
 
 FORMATS = ("table", "csv", "tsv", "json", "md")
+#: The top-level key that marks a cut W3C JSON result (``"truncated": true``, before ``"results"``). Not part of
+#: the W3C format; rdflib's and pyoxigraph's JSON results parsers skip it.
+TRUNCATED_KEY = "truncated"
 
 
 def _as_term(value):
@@ -53,6 +56,17 @@ def _short(term) -> str:
     return str(term)
 
 
+def _csv_term(term) -> str:
+    # W3C SPARQL 1.1 CSV: IRIs and literals as their plain text, blank nodes as _:label.
+    from rdflib import BNode
+
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
 def _tsv_term(term) -> str:
     # W3C SPARQL 1.1 TSV: terms in Turtle/N-Triples syntax, tabs and newlines escaped.
     from rdflib import BNode, URIRef
@@ -82,8 +96,8 @@ def _json_term(term) -> dict:
     cell = {"type": "literal", "value": str(term)}
     if term.language:
         cell["xml:lang"] = term.language
-    elif term.datatype:
-        cell["datatype"] = str(term.datatype)
+    elif term.datatype and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
+        cell["datatype"] = str(term.datatype)  # an xsd:string literal is a simple literal (RDF 1.1): no datatype
     return cell
 
 
@@ -117,8 +131,10 @@ def _md_cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>").replace("\r", "")
 
 
-def render_rows(columns: list[str], rows: list[dict], fmt: str = "table") -> str:
+def render_rows(columns: list[str], rows: list[dict], fmt: str = "table", *, truncated: bool = False) -> str:
     """Render rows (dicts of column → rdflib term or plain value) in ``fmt``.
+
+    ``truncated`` (the rows are the first ones of a longer answer) adds ``"truncated": true`` to JSON.
 
     ``table`` is meant for a terminal: control characters and bidi overrides in a cell are shown as escapes
     (``\\x1b``); the other formats keep every value exactly.
@@ -135,23 +151,87 @@ def render_rows(columns: list[str], rows: list[dict], fmt: str = "table") -> str
         # Plain text only (e.g. the query list): shown as it is, without turning it into RDF terms first.
         text_rows = [[row.get(c) or "" for c in columns] for row in rows]
         return _text_rows(columns, text_rows, fmt)
-    cells = [{c: _as_term(row.get(c)) for c in columns} for row in rows]
-    if fmt == "json":
-        doc = {"head": {"vars": list(columns)},
-               "results": {"bindings": [{c: _json_term(v) for c, v in r.items() if v is not None} for r in cells]}}
-        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
+    if fmt in ("csv", "tsv", "json"):
         buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\r\n")
-        writer.writerow(columns)
-        for r in cells:
-            writer.writerow(["" if v is None else str(v) for v in (r[c] for c in columns)])
+        writer = RowWriter(buf, columns, fmt, truncated=truncated)
+        for row in rows:
+            writer.row(row)
+        writer.close()
         return buf.getvalue()
-    if fmt == "tsv":
-        lines = ["\t".join(f"?{c}" for c in columns)]
-        lines += ["\t".join(_tsv_term(r[c]) for c in columns) for r in cells]
-        return "\n".join(lines) + "\n"
+    cells = [{c: _as_term(row.get(c)) for c in columns} for row in rows]
     return _text_rows(columns, [[_short(r[c]) for c in columns] for r in cells], fmt)
+
+
+class RowWriter:
+    """W3C SPARQL CSV, TSV or JSON results written row by row to the text stream ``out``.
+
+    The text is exactly what :func:`render_rows` gives for the same rows at once (it uses this class), so a
+    streamed answer and a collected one read the same. ``truncated`` marks a JSON answer as cut (the mark must come
+    before the rows, so it is known when writing starts); CSV and TSV have no place for it.
+
+    Examples
+    --------
+    >>> buf = io.StringIO()
+    >>> w = RowWriter(buf, ["n"], "tsv")
+    >>> w.row({"n": 1}); w.close()
+    >>> buf.getvalue()
+    '?n\\n"1"^^<http://www.w3.org/2001/XMLSchema#integer>\\n'
+    """
+
+    #: Distinct values whose text is kept while writing (the cache is emptied when full).
+    CACHE = 100_000
+
+    def __init__(self, out, columns: list[str], fmt: str, *, truncated: bool = False):
+        if fmt not in ("csv", "tsv", "json"):
+            raise ValueError(f"RowWriter writes csv, tsv or json, not {fmt!r}")
+        self.out, self.columns, self.fmt, self.count = out, list(columns), fmt, 0
+        self._format = {"csv": _csv_term, "tsv": _tsv_term, "json": _json_term}[fmt]
+        self._cells: dict = {}
+        if fmt == "csv":
+            self._csv = csv.writer(out, lineterminator="\r\n")
+            self._csv.writerow(self.columns)
+        elif fmt == "tsv":
+            out.write("\t".join(f"?{c}" for c in self.columns) + "\n")
+        else:
+            # json.dumps(doc, indent=2) of the whole document, cut where the bindings go.
+            doc = {"head": {"vars": self.columns}}
+            if truncated:
+                doc[TRUNCATED_KEY] = True
+            doc["results"] = {"bindings": []}
+            head, self._tail = json.dumps(doc, ensure_ascii=False, indent=2).split('"bindings": []', 1)
+            out.write(head + '"bindings": [')
+
+    def _cell(self, value):
+        """A cell's text (CSV, TSV) or JSON object; the same value in many rows is formatted once."""
+        if value is None:
+            return None if self.fmt == "json" else ""
+        # The exact term as the key: rdflib finds "1" and "01" (xsd:integer) equal, Python True and 1, and each
+        # prints apart.
+        key = (type(value), str(value), getattr(value, "language", None), getattr(value, "datatype", None))
+        cell = self._cells.get(key)
+        if cell is None:
+            if len(self._cells) >= self.CACHE:
+                self._cells.clear()  # a bounded cache: writing a long answer takes constant memory
+            cell = self._cells[key] = self._format(_as_term(value))
+        return cell
+
+    def row(self, row: dict) -> None:
+        """Write one row: a dict from column to rdflib term or plain value (missing or None when unbound)."""
+        cells = [self._cell(row.get(c)) for c in self.columns]
+        if self.fmt == "csv":
+            self._csv.writerow(cells)
+        elif self.fmt == "tsv":
+            self.out.write("\t".join(cells) + "\n")
+        else:
+            binding = {c: v for c, v in zip(self.columns, cells) if v is not None}
+            text = json.dumps(binding, ensure_ascii=False, indent=2).replace("\n", "\n      ")
+            self.out.write((",\n      " if self.count else "\n      ") + text)
+        self.count += 1
+
+    def close(self) -> None:
+        """Write what follows the last row (the end of the JSON document)."""
+        if self.fmt == "json":
+            self.out.write(("\n    ]" if self.count else "]") + self._tail + "\n")
 
 
 def _text_rows(columns: list[str], text_rows: list[list[str]], fmt: str) -> str:
@@ -190,4 +270,4 @@ def render_result(result, fmt: str = "table") -> str:
         return ("true" if result.boolean else "false") + "\n"
     if result.form in ("CONSTRUCT", "DESCRIBE"):
         return render_graph(result.graph, fmt)
-    return render_rows(result.variables, result.rows, fmt)
+    return render_rows(result.variables, result.rows, fmt, truncated=bool(getattr(result, "truncated", False)))

@@ -77,9 +77,33 @@ def timeout_option_with(default: float | None, help_text: str = "Stop a query th
                         metavar="SECONDS", help=help_text)
 
 
-timeout_option = timeout_option_with(None)
+#: Rows the aligned table and Markdown show when --max-rows is not given (they are collected before printing).
+TABLE_ROWS = 1000
+#: --timeout for local queries whose table goes to a terminal, when none is given (seconds).
+TERMINAL_TIMEOUT = 60.0
+
+timeout_option = timeout_option_with(
+    None, f"Stop a query that runs longer than this (exit 5). Default: {TERMINAL_TIMEOUT:g} s for a local query's "
+          "table on a terminal, else no limit.")
 
 
 asserted_only_option = click.option(
     "--asserted-only", is_flag=True, default=False,
     help="Leave out inferred facts: query only what the files assert.")
+
+
+max_rows_option = click.option(
+    "--max-rows", type=click.IntRange(min=0), default=None, metavar="N",
+    help=f"Stop after N rows (triples) and print those, saying on stderr that the answer was cut; 0: no cap. "
+         f"Default: no cap for csv/tsv/json into a file or pipe; {TABLE_ROWS} rows for table and md, and on a "
+         f"terminal.")
+
+memory_option = click.option(
+    "--memory", "memory", type=click.IntRange(min=0), default=2048, show_default=True, metavar="MB",
+    envvar="CHIPLET_KG_MEMORY", show_envvar=True,
+    help="Stop a local query that takes more than MB megabytes on top of the loaded graph (exit 7); 0: no limit.")
+
+queries_dir_option = click.option(
+    "--queries", "queries_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=str), default=None,
+    help="Also read named queries (.rq files) from DIR; one of the same name as a shipped query replaces it. "
+         "The same as CHIPLET_KG_QUERIES=DIR.")

@@ -8,7 +8,7 @@ from typing import Iterator
 
 from rdflib import Graph
 
-from ..errors import QueryTimeout, UsageError
+from ..errors import QueryMemoryError, QueryTimeout, UsageError
 from ..namespace import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIXES, bind_prefixes
 from .checks import check_nesting, check_query, quick_form
 from .terms import _from_ox, with_bindings
@@ -58,17 +58,24 @@ def _collect(store, text: str, form: str, default_graph: list, max_rows: int | N
     if form == "ASK":
         return QueryResult(form, boolean=bool(answer))
     if form in ("CONSTRUCT", "DESCRIBE"):
-        g = bind_prefixes(Graph())
-        truncated = False
-        for t in answer:
-            triple = (_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object))
-            if max_rows is not None and len(g) >= max_rows and triple not in g:
-                truncated = True  # one more distinct triple than the cap: stop reading here
-                break
-            g.add(triple)
+        g, truncated = _collect_graph(answer, max_rows)
         return QueryResult(form, graph=g, truncated=truncated)
     variables, rows, truncated = _read_rows(answer, max_rows)
     return QueryResult(form, variables=variables, rows=rows, truncated=truncated)
+
+
+def _collect_graph(answer, max_rows: int | None = None) -> tuple[Graph, bool]:
+    """The triples of a CONSTRUCT/DESCRIBE answer as an rdflib graph, at most ``max_rows`` distinct ones, and
+    whether there were more."""
+    g = bind_prefixes(Graph())
+    truncated = False
+    for t in answer:
+        triple = (_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object))
+        if max_rows is not None and len(g) >= max_rows and triple not in g:
+            truncated = True  # one more distinct triple than the cap: stop reading here
+            break
+        g.add(triple)
+    return g, truncated
 
 
 def solution_rows(answer) -> tuple[list[str], list[dict]]:
@@ -98,8 +105,15 @@ def _read_rows(answer, max_rows: int | None = None) -> tuple[list[str], list[dic
     return variables, rows, truncated
 
 
-def _child(conn, store, text, form, default_graph, max_rows):  # pragma: no cover - runs in a forked child
+def _child(conn, store, text, form, default_graph, max_rows, memory_mb=None):  # pragma: no cover - forked child
     try:
+        if memory_mb:
+            from .stream import _limit_memory
+
+            # pyoxigraph says "memory allocation … failed" on stderr as it aborts; the parent says it in one line.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+            _limit_memory(memory_mb)
         conn.send(("ok", _collect(store, text, form, default_graph, max_rows)))
     except BaseException as err:  # noqa: BLE001 - hand every failure back to the parent
         conn.send(("error", err))
@@ -145,11 +159,13 @@ class Store:
         return len(self._store)
 
     def run(self, text: str, bindings: dict | None = None, *, asserted_only: bool = False,
-            timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
+            timeout: float | None = None, max_rows: int | None = None, memory: int | None = None) -> QueryResult:
         """Check and run ``text``; ``bindings`` map variable names to rdflib terms (bound in a VALUES block).
 
         ``max_rows`` stops reading the answer after that many rows (triples for CONSTRUCT/DESCRIBE) and marks the
-        result ``truncated`` when there were more; the rest is never computed.
+        result ``truncated`` when there were more; the rest is never computed. ``timeout`` (seconds) and ``memory``
+        (MB the query may take on top of the loaded graph) run the query in a forked child that is stopped at the
+        limit (:class:`~chiplet_kg.errors.QueryTimeout`, :class:`~chiplet_kg.errors.QueryMemoryError`).
         """
         import pyoxigraph as ox
 
@@ -160,29 +176,34 @@ class Store:
         if not asserted_only:
             graphs.append(ox.NamedNode(str(INFERRED_GRAPH)))
         try:
-            if timeout is None:
+            if timeout is None and not memory:
                 return _collect(self._store, query, form, graphs, max_rows)
-            return self._run_with_timeout(query, form, graphs, timeout, max_rows)
+            return self._run_with_timeout(query, form, graphs, timeout, max_rows, memory)
         except _OxSyntaxError as err:
             check_query(text, local=True)  # raises with line, column and the offending text
             raise UsageError(err.message) from None
 
-    def _run_with_timeout(self, text, form, graphs, timeout, max_rows=None) -> QueryResult:
+    def _run_with_timeout(self, text, form, graphs, timeout, max_rows=None, memory=None) -> QueryResult:
         # pyoxigraph cannot interrupt a query: run it in a forked child (which shares the store) and kill
-        # the child when time is up.
+        # the child when time is up; the child runs under the memory limit and aborts when it goes past it.
         import multiprocessing
 
         ctx = multiprocessing.get_context("fork")
         parent, child = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_child, args=(child, self._store, text, form, graphs, max_rows),
+        proc = ctx.Process(target=_child, args=(child, self._store, text, form, graphs, max_rows, memory),
                            daemon=True)
         proc.start()
         child.close()
+        too_big = QueryMemoryError(f"the query went past its memory limit of {memory} MB and was stopped "
+                                   "(raise memory=, or 0 for no limit)")
         try:
             if not parent.poll(timeout):
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped (raise --timeout to allow more)")
             status, payload = parent.recv()
         except EOFError:
+            proc.join(5)
+            if memory and proc.exitcode in (-6, -9, -11):  # SIGABRT (a failed allocation), SIGKILL, SIGSEGV
+                raise too_big from None
             raise UsageError("the query process ended without an answer") from None
         finally:
             if proc.is_alive():
@@ -190,5 +211,7 @@ class Store:
             proc.join(5)
             parent.close()
         if status == "error":
+            if isinstance(payload, MemoryError):
+                raise too_big
             raise payload
         return payload
