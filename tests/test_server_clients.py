@@ -20,7 +20,8 @@ PREFIXES = f"PREFIX ckg: <{CKG}>\nPREFIX ckgd: <{D}>\nPREFIX rdfs: <http://www.w
 SELECT = PREFIXES + "SELECT ?firm ?label WHERE { ?firm a ckg:Firm ; rdfs:label ?label } ORDER BY ?label"
 ASK_YES = PREFIXES + "ASK { ckgd:SampleFund ckg:addresses ckgd:SampleEDA }"
 ASK_NO = PREFIXES + "ASK { ckgd:SampleEDA ckg:addresses ckgd:SampleFund }"
-CONSTRUCT = PREFIXES + "CONSTRUCT { ?firm a ckg:Firm ; rdfs:label ?label } WHERE { ?firm a ckg:Firm ; rdfs:label ?label }"
+CONSTRUCT = PREFIXES + ("CONSTRUCT { ?firm a ckg:Firm ; rdfs:label ?label } "
+                        "WHERE { ?firm a ckg:Firm ; rdfs:label ?label }")
 LABELS = [('Sample EDA; "Tools" Inc.', "en"), ("样例 EDA 公司", "zh")]
 
 

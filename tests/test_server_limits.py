@@ -235,6 +235,43 @@ def test_request_size_caps(server):
     assert status == 200 and answer.decode().splitlines() == ["x", "v0"]
 
 
+def test_requests_that_need_no_query_are_answered_while_every_worker_is_busy(server):
+    """Waitress has threads beyond the workers: the listing, the page and a refusal do not wait for a worker."""
+    results = []
+    slow = [threading.Thread(target=lambda: results.append(query(server["base"], SLOW_QUERY)[0]))
+            for _ in range(WORKERS)]
+    for t in slow:
+        t.start()
+    deadline = time.monotonic() + 30
+    while _running(server["proc"]) < WORKERS and time.monotonic() < deadline:
+        time.sleep(0.05)  # until every worker is running a slow query (an idle one sleeps, reading its socket)
+    assert _running(server["proc"]) == WORKERS
+    try:
+        status, _, body = fetch(f"{server['base']}/queries")
+        assert status == 200 and json.loads(body)["queries"]
+        status, _, _ = fetch(f"{server['base']}/")
+        assert status == 200
+        status, _, body = fetch(f"{server['base']}/sparql", data=b"DROP ALL",
+                                headers={"Content-Type": "application/sparql-update"})
+        assert status == 403
+        assert all(t.is_alive() for t in slow), "answered while the slow queries still held every worker"
+    finally:
+        for t in slow:
+            t.join(60)
+    assert results == [503] * WORKERS
+
+
+def _running(proc) -> int:
+    """How many workers are running (state R), not waiting for a job."""
+    states = []
+    for pid in workers(proc):
+        try:
+            states.append(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0])
+        except OSError:
+            pass
+    return states.count("R")
+
+
 def test_keep_alive_connections_serve_several_requests(server):
     conn = http.client.HTTPConnection("127.0.0.1", server["port"], timeout=30)
     for _ in range(5):

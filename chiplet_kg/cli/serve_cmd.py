@@ -18,8 +18,8 @@ from .options import builtin_option, data_option, load_kg, no_reason_option, tim
 @click.option("--cors", metavar="ORIGIN", default=None,
               help="Let web pages from ORIGIN (e.g. http://localhost:3000, or *) call the endpoint; off by default.")
 @click.option("--workers", type=click.IntRange(1, 256), default=4, show_default=True,
-              help="Query worker processes (forked once, sharing the graph) and server threads: queries run at "
-                   "the same time at most.")
+              help="Query worker processes (forked once, sharing the graph): queries run at the same time at most; "
+                   "more wait for a free worker (up to twice --timeout, then 503).")
 @click.option("--max-connections", type=click.IntRange(min=1), default=2000, show_default=True,
               help="Open client connections at most; more wait to be accepted.")
 @click.option("--idle-timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, metavar="SECONDS",

@@ -246,7 +246,10 @@ class SparqlApp:
         outcome = self.pool.run(job)
         if outcome.kind == "ok":
             return outcome.reply
-        if outcome.kind in ("timeout", "busy"):
+        if outcome.kind == "busy":
+            return _error(503, f"all {self.pool.size} query workers stayed busy for {self.pool.wait:g} s "
+                               "(queries run at most --workers at a time); try again", **{"Retry-After": "1"})
+        if outcome.kind == "timeout":
             return _error(503, f"the query ran longer than {self.timeout:g} s and was stopped "
                                "(this endpoint's --timeout); narrow it or add a LIMIT", **{"Retry-After": "0"})
         limit = f"{self.memory_mb} MiB" if self.memory_mb else "the machine's"

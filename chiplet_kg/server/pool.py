@@ -25,7 +25,7 @@ class Outcome:
     """What became of one job: ``kind`` is ``ok`` (``reply`` holds the answer), ``timeout`` (stopped at the time
     limit), ``memory`` (the job passed the memory limit, a MemoryError), ``died`` (the worker ended without an
     answer: a crash, or the memory limit hit outside Python), ``error`` (``reply`` is the exception as text) or
-    ``busy`` (no worker became free within the time limit)."""
+    ``busy`` (no worker became free within the pool's ``wait``)."""
 
     kind: str
     reply: object = None
@@ -83,17 +83,21 @@ class WorkerPool:
     ----------
     execute : the function a worker calls with each job; it runs in the worker, after the fork.
     size : how many workers.
-    timeout : seconds a job may take (waiting for a free worker included); then its worker is killed and replaced.
+    timeout : seconds a job may run on its worker; then the worker is killed and replaced.
     memory_mb : address space a worker may add to what it shares with the zygote, in MiB (RLIMIT_AS); None: no limit.
+    wait : seconds a job may wait for a free worker (``busy`` after that); by default twice ``timeout``, since every
+        worker is free again within ``timeout``.
     """
 
-    def __init__(self, execute, *, size: int, timeout: float, memory_mb: int | None = None):
+    def __init__(self, execute, *, size: int, timeout: float, memory_mb: int | None = None,
+                 wait: float | None = None):
         if size < 1:
             raise ValueError("a pool needs at least one worker")
         self.execute = execute
         self.size = size
         self.timeout = float(timeout)
         self.memory_mb = memory_mb
+        self.wait = float(wait) if wait is not None else 2 * self.timeout
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._workers: dict[int, _Worker] = {}
         self._zygote: socket.socket | None = None
@@ -137,17 +141,13 @@ class WorkerPool:
 
     def run(self, job) -> Outcome:
         """Run ``job`` on a free worker; a worker that takes longer than the timeout is killed and replaced."""
-        import time
-
-        started = time.monotonic()
         try:
-            worker = self._idle.get(timeout=self.timeout)
+            worker = self._idle.get(timeout=self.wait)
         except queue.Empty:
             return Outcome("busy")
         try:
             worker.conn.send(job)
-            left = max(0.0, self.timeout - (time.monotonic() - started))
-            if not worker.conn.poll(left):
+            if not worker.conn.poll(self.timeout):
                 self._replace(worker)
                 return Outcome("timeout")
             status, reply = worker.conn.recv()

@@ -14,11 +14,15 @@ from ..errors import UsageError
 from .app import MAX_BODY, Response, SparqlApp, _error
 
 __all__ = ["WsgiApp", "make_server", "serve", "raise_open_files_limit", "DEFAULT_PORT", "DEFAULT_WORKERS",
-           "DEFAULT_MAX_CONNECTIONS", "DEFAULT_IDLE_TIMEOUT", "DEFAULT_MAX_MEMORY", "MAX_HEADER", "HARD_MAX_BODY"]
+           "DEFAULT_MAX_CONNECTIONS", "DEFAULT_IDLE_TIMEOUT", "DEFAULT_MAX_MEMORY", "EXTRA_THREADS", "MAX_HEADER",
+           "HARD_MAX_BODY"]
 
 DEFAULT_PORT = 8765
-#: Query worker processes (and waitress threads), unless ``--workers`` says otherwise.
+#: Query worker processes, unless ``--workers`` says otherwise.
 DEFAULT_WORKERS = 4
+#: Waitress threads beyond the workers: requests that need no query (pages, listings, refusals) are answered while
+#: every worker is busy, and a few queries wait for the next free worker rather than in waitress's queue.
+EXTRA_THREADS = 4
 #: Open client connections at most (waitress ``connection_limit``); idle ones hold a socket, not a thread.
 DEFAULT_MAX_CONNECTIONS = 2000
 #: Seconds a connection may stay silent (idle keep-alive, or a request that stopped arriving) before it is closed.
@@ -158,7 +162,7 @@ def make_server(kg, host: str = "127.0.0.1", port: int = DEFAULT_PORT, *, timeou
     logging.getLogger("waitress").setLevel(logging.ERROR)
     try:
         server = create_server(
-            WsgiApp(app), host=host, port=port, threads=workers, connection_limit=max_connections,
+            WsgiApp(app), host=host, port=port, threads=workers + EXTRA_THREADS, connection_limit=max_connections,
             channel_timeout=idle_timeout, cleanup_interval=max(0.5, min(30.0, idle_timeout / 4)),
             max_request_header_size=MAX_HEADER, max_request_body_size=HARD_MAX_BODY, asyncore_use_poll=True,
             ident="chiplet-kg", expose_tracebacks=False, clear_untrusted_proxy_headers=True)
