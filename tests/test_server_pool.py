@@ -48,7 +48,7 @@ def pool():
 
 
 def test_jobs_run_in_the_workers(pool):
-    assert _children(os.getpid()) == [pool.zygote_pid]
+    assert pool.zygote_pid in _children(os.getpid())
     assert _children(pool.zygote_pid) == pool.pids() and len(pool.pids()) == 2
     outcomes = [pool.run(("echo", i)) for i in range(6)]
     assert [o.kind for o in outcomes] == ["ok"] * 6
