@@ -154,9 +154,12 @@ def make_server(kg, host: str = "127.0.0.1", port: int = DEFAULT_PORT, *, timeou
     if idle_timeout <= 0:
         raise UsageError("--idle-timeout must be positive")
     open_files = raise_open_files_limit()
-    if max_connections + 64 > open_files:
-        raise UsageError(f"--max-connections {max_connections} needs more open files than this process may have "
-                         f"({open_files}; raise it with ulimit -n)")
+    if max_connections + 64 > open_files:  # each connection is a file; keep some for the rest of the process
+        fitting = max(1, open_files - 64)
+        print(f"warning: --max-connections {max_connections} needs more open files than this process may have "
+              f"({open_files}); serving at most {fitting} connections (raise the limit with ulimit -n)",
+              file=sys.stderr)
+        max_connections = fitting
     app = SparqlApp(kg, timeout=timeout, max_rows=max_rows, cors=cors, site=site)
     app.start(workers, max_memory)  # fork the workers before waitress opens a socket or starts a thread
     logging.getLogger("waitress").setLevel(logging.ERROR)
@@ -190,7 +193,7 @@ def serve(kg, host: str = "127.0.0.1", port: int = DEFAULT_PORT, *, timeout: flo
     shown = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
     base = f"http://{shown}:{bound_port}"
     announce(f"chiplet-kg SPARQL endpoint at {base}/sparql (query page {base}/, named queries {base}/queries; "
-             f"{workers} workers, at most {max_connections} connections); Ctrl-C stops it")
+             f"{workers} workers, at most {server.adj.connection_limit} connections); Ctrl-C stops it")
     if host not in ("127.0.0.1", "localhost", "::1"):
         announce(f"warning: listening on {host}: other machines that reach it can query the graph")
     sys.stdout.flush()
