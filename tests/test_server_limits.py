@@ -236,7 +236,7 @@ def test_request_size_caps(server):
 
 
 def test_requests_that_need_no_query_are_answered_while_every_worker_is_busy(server):
-    """Waitress has threads beyond the workers: the listing, the page and a refusal do not wait for a worker."""
+    """Waitress has a thread beyond the workers: the listing, the page and a refusal do not wait for a worker."""
     results = []
     slow = [threading.Thread(target=lambda: results.append(query(server["base"], SLOW_QUERY)[0]))
             for _ in range(WORKERS)]

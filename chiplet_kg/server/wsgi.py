@@ -20,9 +20,11 @@ __all__ = ["WsgiApp", "make_server", "serve", "raise_open_files_limit", "DEFAULT
 DEFAULT_PORT = 8765
 #: Query worker processes, unless ``--workers`` says otherwise.
 DEFAULT_WORKERS = 4
-#: Waitress threads beyond the workers: requests that need no query (pages, listings, refusals) are answered while
-#: every worker is busy, and a few queries wait for the next free worker rather than in waitress's queue.
-EXTRA_THREADS = 4
+#: Waitress threads beyond the workers: one, so that a request that needs no query (a page, the listing, a refusal)
+#: is answered while every worker is busy. Not more: a thread that waits for a free worker is put to sleep and woken,
+#: where a request waiting in waitress's queue is taken up by the next free thread at no cost; with 4 extra threads
+#: the endpoint benchmark's cheap SELECT ran at about half the throughput.
+EXTRA_THREADS = 1
 #: Open client connections at most (waitress ``connection_limit``); idle ones hold a socket, not a thread.
 DEFAULT_MAX_CONNECTIONS = 2000
 #: Seconds a connection may stay silent (idle keep-alive, or a request that stopped arriving) before it is closed.
