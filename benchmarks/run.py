@@ -8,7 +8,9 @@ child that is killed at the time limit. The table gives absolute times and the r
 same run (engine time / pyoxigraph time). Also the cold start of the command line (``query`` after a ``build``,
 which leaves the store that ``query`` opens instead of parsing; ``--sizes ''`` measures only that), and the command
 line end to end (``benchmarks/pipeline.py``: build cold, warm and with the ETO import, validate at 100k, each over
-rdflib parsing the same files; ``--no-pipeline`` leaves it out).
+rdflib parsing the same files; ``--no-pipeline`` leaves it out), and the SPARQL endpoint (``benchmarks/endpoint.py``:
+``chiplet-kg serve`` against ``oxigraph serve-read-only`` on the shipped graph, 8 loopback clients, a cheap SELECT and
+a named query; ``--no-endpoint`` leaves it out, ``--endpoint-only`` runs only it).
 
 The code is split by topic: ``plan.py`` (what to run), ``timing.py`` (repetitions, medians, a child's peak memory),
 ``workers.py`` (one process per engine, the cold start), ``browser.py`` (layout in headless Chromium),
@@ -40,6 +42,7 @@ from pipeline import ROWS as PIPELINE_ROWS, pipeline_lines, pipeline_markdown, r
 from plan import ENGINES, SHAPES, make_plan  # noqa: E402
 from report import render_markdown, render_text, versions  # noqa: E402
 from browser import browser_stable  # noqa: E402
+from endpoint import endpoint_lines, endpoint_markdown, run_endpoint  # noqa: E402
 from workers import cold_start, run_worker, worker  # noqa: E402
 
 __all__ = ["main", "SHAPES", "ENGINES"]
@@ -124,6 +127,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds before an end-to-end command is stopped (default 1800)")
     parser.add_argument("--pipeline-runs", type=int, default=1,
                         help="median of this many runs per end-to-end row (default 1; the warm build: 3)")
+    parser.add_argument("--no-endpoint", dest="endpoint", action="store_false",
+                        help="leave out the endpoint benchmark (chiplet-kg serve against oxigraph serve-read-only)")
+    parser.add_argument("--endpoint-only", action="store_true",
+                        help="run only the endpoint benchmark (no sizes, cold start or end-to-end rows)")
+    parser.add_argument("--endpoint-requests", type=int, default=2000,
+                        help="requests per query and server in the endpoint benchmark (default 2000)")
+    parser.add_argument("--endpoint-workers", type=int, default=4,
+                        help="chiplet-kg serve --workers in the endpoint benchmark (default 4)")
     parser.add_argument("--worker", choices=ENGINES, help=argparse.SUPPRESS)
     parser.add_argument("--plan", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -139,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [(s.strip(), parse_size(s)) for s in args.sizes.split(",") if s.strip()]
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
+    if args.endpoint_only:
+        sizes, args.cold_runs, args.pipeline, args.endpoint = [], 0, False, True
     started = time.perf_counter()
     report: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
                     "versions": versions(), "sizes": [], "cold": []}
@@ -150,12 +163,17 @@ def main(argv: list[str] | None = None) -> int:
         report["sizes"].append(bench_size(label, triples, args, workdir, timed_out))
     report["pipeline"] = (run_pipeline(workdir, limit=args.pipeline_limit, runs=args.pipeline_runs, seed=args.seed,
                                        only=set(args.pipeline_only or ())) if args.pipeline else [])
+    report["endpoint"] = (run_endpoint(requests=args.endpoint_requests, workers=args.endpoint_workers,
+                                       workdir=workdir / "endpoint") if args.endpoint else None)
     report["seconds"] = time.perf_counter() - started
 
-    out = [render_text(report, args)]
+    out = [render_text(report, args)] if not args.endpoint_only else []
     if report["pipeline"]:
         out += ["", "the command line end to end, over rdflib parsing the same files in a fresh process (issue 16):"]
         out += ["  " + line for line in pipeline_lines(report["pipeline"])]
+    if report["endpoint"]:
+        out += ["", "the SPARQL endpoint, chiplet-kg serve over oxigraph serve-read-only (issue 17):"]
+        out += ["  " + line for line in endpoint_lines(report["endpoint"])]
     print("\n".join(out))
     if args.markdown:
         Path(args.markdown).parent.mkdir(parents=True, exist_ok=True)
@@ -164,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
             text += ("\n**The command line end to end** (wall time of a fresh process over rdflib parsing the same "
                      "files in a fresh process, same run):\n\n" + pipeline_markdown(report["pipeline"]) + "\n"
                      + "".join(f"- {line}\n" for line in pipeline_lines(report["pipeline"])))
+        if report["endpoint"]:
+            text += ("\n**The SPARQL endpoint** (`chiplet-kg serve` and `oxigraph serve-read-only` on the same graph, "
+                     "same run):\n\n" + endpoint_markdown(report["endpoint"]))
         Path(args.markdown).write_text(text, encoding="utf-8")
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -1,10 +1,15 @@
 """The endpoint under load: 8 concurrent clients, 2,000 requests mixing cheap, expensive and malicious queries.
 
 ``chiplet-kg serve`` runs as a real process on 127.0.0.1 with a small ``--timeout``. Valid queries get 200 (never a
-5xx); queries that would run for minutes are stopped at the timeout with 503 and a message; malicious requests
+5xx); queries that would run for minutes are stopped at the timeout (or, for the one that sorts billions of rows,
+at a worker's memory limit, whichever comes first) with 503 and a message; malicious requests
 (updates, SERVICE, LOAD, oversized bodies, bad encodings, unknown methods …) get a 4xx. The server's memory
 (resident set, read from /proc) stays bounded, no stopped query leaves a process behind, and the server still
 answers afterwards. Throughput and latency percentiles are printed (for the README), not asserted.
+
+The server runs its queries in ``WORKERS`` pre-forked worker processes (children of one zygote process, the
+server's only child); a stopped query's worker is killed and replaced, so afterwards exactly that many workers are
+left, none of them a zombie, and no other process.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ REQUESTS = 2000
 TIMEOUT = 5.0  # the server's --timeout, in seconds: cheap queries finish well inside it even on a busy 2-core machine
 #: Generous bounds: the server holds the shipped graph (about 150 MB with Python, rdflib and pyoxigraph).
 MAX_RSS_MB = 600
+WORKERS = 4  # chiplet-kg serve's default --workers, given explicitly
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
@@ -106,7 +112,8 @@ def _rss_mb(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
-def _children(pid: int) -> list[int]:
+def _children(pid: int) -> list[tuple[int, str]]:
+    """(pid, state) of the children of ``pid`` (state ``Z``: a zombie, not reaped)."""
     kids = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -114,15 +121,23 @@ def _children(pid: int) -> list[int]:
                 stat = (entry / "stat").read_text()
             except OSError:
                 continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                kids.append(int(entry.name))
+            fields = stat.rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                kids.append((int(entry.name), fields[0]))
     return kids
+
+
+def _process_tree(pid: int) -> dict[str, list]:
+    """The server's children (the zygote) and grandchildren (the workers), with their states."""
+    zygotes = _children(pid)
+    workers = [w for z, _ in zygotes for w in _children(z)]
+    return {"zygotes": zygotes, "workers": workers}
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("load")
-    with chiplet_kg_server(folder, "--timeout", str(TIMEOUT), "--no-reason") as (base, proc):
+    with chiplet_kg_server(folder, "--timeout", str(TIMEOUT), "--no-reason", "--workers", str(WORKERS)) as (base, proc):
         yield {"port": int(base.rsplit(":", 1)[1]), "proc": proc, "log": folder / "serve.log"}
 
 
@@ -167,6 +182,8 @@ def test_endpoint_under_load(server):
             done.wait(0.25)
 
     rss_before = _rss_mb(pid)[0]
+    tree_before = _process_tree(pid)
+    assert len(tree_before["zygotes"]) == 1 and len(tree_before["workers"]) == WORKERS, tree_before
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     started = time.monotonic()
@@ -185,17 +202,22 @@ def test_endpoint_under_load(server):
     assert wrong == [], wrong[:10]
     assert not [r for r in results if r[0] != "expensive" and r[2] >= 500]
     for kind, req, status, data, _ in results:
-        if status == 503:
-            assert b"ran longer than" in data and b"--timeout" in data
+        if status == 503:  # stopped at the time limit, or (the sorting one) at a worker's memory limit first
+            assert (b"ran longer than" in data and b"--timeout" in data) or b"--max-memory" in data, data
         elif status >= 400 and req[0] != "HEAD":
             assert data.startswith(b"error: ") and len(data) < 4000 and b"Traceback" not in data
     # memory stays bounded, and no stopped query is left running
     rss_after, peak = _rss_mb(pid)
     assert max(rss_samples + [peak]) < MAX_RSS_MB, (rss_before, max(rss_samples), peak)
     deadline = time.monotonic() + 30
-    while _children(pid) and time.monotonic() < deadline:
+    while len(_process_tree(pid)["workers"]) != WORKERS and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert _children(pid) == [], "query processes left behind"
+    tree = _process_tree(pid)
+    assert [z for z, _ in tree["zygotes"]] == [z for z, _ in tree_before["zygotes"]], "the zygote was replaced"
+    assert len(tree["workers"]) == WORKERS, f"query processes left behind or missing: {tree}"
+    assert not [w for w in tree["workers"] if w[1] == "Z"], f"unreaped workers: {tree}"
+    stopped = sum(1 for r in results if r[2] == 503)
+    assert stopped == 0 or set(tree["workers"]) != set(tree_before["workers"]), "stopped workers were replaced"
     # the server still answers
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     status, data, _ = _send(conn, CHEAP[0])
@@ -206,7 +228,7 @@ def test_endpoint_under_load(server):
         values = sorted(values)
         return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] * 1000
 
-    lines = [f"{REQUESTS} requests, {CLIENTS} clients, --timeout {TIMEOUT:g} s: {elapsed:.1f} s, "
+    lines = [f"{REQUESTS} requests, {CLIENTS} clients, --timeout {TIMEOUT:g} s, --workers {WORKERS}: {elapsed:.1f} s, "
              f"{REQUESTS / elapsed:.0f} requests/s; server RSS {rss_before:.0f} MB before, "
              f"{max(rss_samples):.0f} MB at most during, {rss_after:.0f} MB after"]
     for kind in ("cheap", "expensive", "malicious", "all"):

@@ -1,25 +1,22 @@
-"""A read-only SPARQL 1.1 Protocol endpoint over the graph, with the named queries and an offline query page."""
+"""The endpoint's behaviour apart from HTTP: SPARQL 1.1 Protocol, named queries, resolvable IRIs, the query page."""
 
 from __future__ import annotations
 
 import html
+import io
 import json
+import mimetypes
+import re
 import secrets
-import sys
 import time
 import urllib.parse
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
 
-from rdflib import BNode, Graph, URIRef
+from ..errors import ChipletKGError, UsageError
 
-from .errors import ChipletKGError, QueryTimeout, UsageError
+__all__ = ["Response", "SparqlApp", "negotiate", "MAX_BODY", "RESULT_TYPES", "GRAPH_TYPES", "ENTITY_TYPES",
+           "ENTITY_PATHS"]
 
-__all__ = ["Response", "SparqlApp", "make_server", "serve", "negotiate", "DEFAULT_PORT", "RESULT_TYPES",
-           "GRAPH_TYPES"]
-
-DEFAULT_PORT = 8765
 #: Largest request body accepted (a query or a form), in bytes.
 MAX_BODY = 1 << 20
 
@@ -40,6 +37,20 @@ GRAPH_TYPES = {
     "application/ld+json": "jsonld",
     "application/rdf+xml": "rdfxml",
 }
+#: Media types an entity IRI (``/data/NAME`` …) answers in; ``text/html`` only where the site has its page.
+ENTITY_TYPES = {
+    "text/html": "html",
+    "text/turtle": "turtle",
+    "application/ld+json": "jsonld",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "rdfxml",
+}
+#: Path prefix → namespace of the IRIs it resolves (``/data/JCET`` is ``https://w3id.org/chiplet-kg/data/JCET``).
+ENTITY_PATHS = {
+    "/data/": "https://w3id.org/chiplet-kg/data/",
+    "/ontology/": "https://w3id.org/chiplet-kg/ontology/",
+    "/eto/": "https://w3id.org/chiplet-kg/eto/",
+}
 #: ``format=`` values some clients (SPARQLWrapper, browsers) send instead of an Accept header.
 _FORMAT_PARAM = {
     "json": ("application/sparql-results+json", "application/ld+json"),
@@ -51,6 +62,12 @@ _FORMAT_PARAM = {
     "rdfxml": (None, "application/rdf+xml"), "rdf+xml": (None, "application/rdf+xml"),
 }
 _UPDATE_REFUSED = "updates are refused: this endpoint is read-only (SPARQL 1.1 Update is not served)"
+#: A local name that can be pasted into an IRI as it is (no spaces, brackets, quotes, slashes or controls).
+_LOCAL_NAME = re.compile(r"[^\s<>\"{}|\\^`/\x00-\x1f\x7f]{1,300}")
+#: Content types of the site's static files that :mod:`mimetypes` may not know.
+_STATIC_TYPES = {".ttl": "text/turtle", ".jsonld": "application/ld+json", ".nt": "application/n-triples",
+                 ".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml",
+                 ".json": "application/json", ".html": "text/html", ".txt": "text/plain", ".woff2": "font/woff2"}
 
 
 @dataclass
@@ -109,38 +126,67 @@ def negotiate(accept: str | None, offered: dict[str, str]) -> str | None:
     return None
 
 
-def _xml_results(result) -> str:
-    """W3C SPARQL Query Results XML Format."""
-    out = ['<?xml version="1.0" encoding="utf-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+def _result_bytes(result, fmt: str) -> bytes:
+    """A SELECT/ASK result in ``fmt``, written by rdflib's SPARQL result serializers (JSON, XML, CSV); TSV, which
+    rdflib does not write, and ASK as CSV by :mod:`chiplet_kg.render`'s W3C writers."""
+    from rdflib import Variable
+    from rdflib.query import Result
+
+    from ..render import render_result
+
+    if fmt == "tsv" or (fmt == "csv" and result.form == "ASK"):
+        return render_result(result, fmt).encode("utf-8")
+    answer = Result(result.form)
     if result.form == "ASK":
-        out += ["  <head/>", f"  <boolean>{'true' if result.boolean else 'false'}</boolean>", "</sparql>"]
-        return "\n".join(out) + "\n"
-    out.append("  <head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in result.variables) + "</head>")
-    out.append("  <results>")
-    for row in result.rows:
-        cells = []
-        for var in result.variables:
-            term = row.get(var)
-            if term is None:
-                continue
-            if isinstance(term, URIRef):
-                value = f"<uri>{xml_escape(str(term))}</uri>"
-            elif isinstance(term, BNode):
-                value = f"<bnode>{xml_escape(str(term))}</bnode>"
-            elif term.language:
-                value = f"<literal xml:lang={quoteattr(term.language)}>{xml_escape(str(term))}</literal>"
-            elif term.datatype:
-                value = f"<literal datatype={quoteattr(str(term.datatype))}>{xml_escape(str(term))}</literal>"
-            else:
-                value = f"<literal>{xml_escape(str(term))}</literal>"
-            cells.append(f"<binding name={quoteattr(var)}>{value}</binding>")
-        out.append("    <result>" + "".join(cells) + "</result>")
-    out += ["  </results>", "</sparql>"]
-    return "\n".join(out) + "\n"
+        answer.askAnswer = bool(result.boolean)
+    else:
+        answer.vars = [Variable(v) for v in result.variables]
+        answer.bindings = [{Variable(k): v for k, v in row.items()} for row in result.rows]
+    out = io.BytesIO()
+    answer.serialize(out, encoding="utf-8", format=fmt)
+    return out.getvalue()
+
+
+def _graph_bytes(graph, fmt: str) -> bytes:
+    """A graph as Turtle, N-Triples, JSON-LD (pyoxigraph / rdflib, :func:`chiplet_kg.export.graph_bytes`) or
+    RDF/XML (rdflib)."""
+    from ..export import graph_bytes
+
+    if fmt == "rdfxml":
+        return graph.serialize(format="xml", encoding="utf-8")
+    return graph_bytes(graph, {"nt": "ntriples"}.get(fmt, fmt))
+
+
+def _static_type(path: str) -> str:
+    suffix = "." + path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
+    ctype = _STATIC_TYPES.get(suffix) or mimetypes.guess_type(path)[0] or "application/octet-stream"
+    if ctype.startswith("text/") or ctype in ("application/json", "application/ld+json", "image/svg+xml",
+                                                "application/n-triples"):
+        ctype += "; charset=utf-8"
+    return ctype
+
+
+def _site_page(iri: str) -> str:
+    """Where the site keeps the page of ``iri`` (``data/X.html`` …): :func:`chiplet_kg.site.page_path` when the
+    site module is there, else the same layout for the three resolvable namespaces."""
+    try:
+        from ..site import page_path  # the site helper's module; absent on branches without it
+    except ImportError:
+        page_path = None
+    if page_path is not None:
+        return page_path(iri) or ""
+    for prefix, ns in ENTITY_PATHS.items():
+        if iri.startswith(ns):
+            return prefix.strip("/") + "/" + iri[len(ns):] + ".html"
+    return ""
 
 
 class SparqlApp:
     """The endpoint's behaviour, apart from the HTTP server: a request in, a :class:`Response` out.
+
+    Everything that reads the store runs as a *job* (:meth:`execute`): in a worker process of a
+    :class:`~chiplet_kg.server.pool.WorkerPool` once :meth:`start` has been called (the timeout and memory limit
+    then hold), in this process otherwise (no time limit: for tests and notebooks).
 
     Parameters
     ----------
@@ -149,10 +195,13 @@ class SparqlApp:
     max_rows : most rows (or triples) a result returns; longer results are cut and marked with the headers
         ``X-SPARQL-MaxRows`` and ``X-Chiplet-KG-Truncated: true``.
     cors : the origin allowed to call the endpoint from a browser (``*`` for any); None sends no CORS headers.
+    site : the static site (relative path → bytes, as :func:`chiplet_kg.site.build_site` makes it): every path
+        is served as a file, and ``/data/NAME`` … answer ``text/html`` with the entity's page from it.
     """
 
-    def __init__(self, kg, *, timeout: float = 30.0, max_rows: int = 10000, cors: str | None = None):
-        from .library import load_library
+    def __init__(self, kg, *, timeout: float = 30.0, max_rows: int = 10000, cors: str | None = None,
+                 site: dict[str, bytes] | None = None):
+        from ..library import load_library
 
         if timeout is None or timeout <= 0:
             raise UsageError("the endpoint needs a positive --timeout")
@@ -162,14 +211,81 @@ class SparqlApp:
         self.timeout = float(timeout)
         self.max_rows = int(max_rows)
         self.cors = cors
+        self.site = dict(site or {})
         self.library = load_library()
-        kg.store  # noqa: B018 - build the query store once, before requests arrive on several threads
+        self.pool = None
+        self.memory_mb: int | None = None
+        kg.store  # noqa: B018 - build the query store once, before the workers are forked
         self._listing = self._render_listing()
+
+    # ------------------------------------------------------------ workers
+
+    def start(self, workers: int = 4, memory_mb: int | None = 2048) -> None:
+        """Fork ``workers`` query processes (sharing the loaded store); call it before the HTTP server starts."""
+        from .pool import WorkerPool
+
+        # Warm what every job needs (the parser, the serializers, the label index), so that the workers inherit
+        # it instead of each building its own copy.
+        self.execute(("sparql", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "application/sparql-results+xml"))
+        self.execute(("sparql", "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "application/rdf+xml"))
+        self.execute(("sparql", "ASK {}", "text/turtle"))
+        self.kg.close_matches("warm")
+        self.memory_mb = memory_mb
+        self.pool = WorkerPool(self.execute, size=workers, timeout=self.timeout, memory_mb=memory_mb)
+        self.pool.start()
+
+    def close(self) -> None:
+        """Stop the workers (if started)."""
+        if self.pool is not None:
+            self.pool.close()
+
+    def _submit(self, job) -> Response:
+        """Run ``job`` in a worker (in this process when none were started) and turn failures into answers."""
+        if self.pool is None:
+            return self.execute(job)
+        outcome = self.pool.run(job)
+        if outcome.kind == "ok":
+            return outcome.reply
+        if outcome.kind == "busy":
+            return _error(503, f"all {self.pool.size} query workers stayed busy for {self.pool.wait:g} s "
+                               "(queries run at most --workers at a time); try again", **{"Retry-After": "1"})
+        if outcome.kind == "timeout":
+            return _error(503, f"the query ran longer than {self.timeout:g} s and was stopped "
+                               "(this endpoint's --timeout); narrow it or add a LIMIT", **{"Retry-After": "0"})
+        limit = f"{self.memory_mb} MiB" if self.memory_mb else "the machine's"
+        if outcome.kind == "memory":
+            return _error(503, f"the query needed more memory than this endpoint allows ({limit} per query, "
+                               "--max-memory) and was stopped; narrow it or add a LIMIT")
+        if outcome.kind == "died":
+            return _error(503, "the query process ended without an answer (most likely the query passed the "
+                               f"memory limit, {limit} per query, --max-memory); narrow it or add a LIMIT")
+        return _error(500, f"internal error while answering: {outcome.reply}")
+
+    def execute(self, job) -> Response:
+        """Run one job on the store and write its answer: ``("sparql", text, accept)``,
+        ``("query", name, lang, values, accept)`` or ``("describe", iri, name, media)``."""
+        kind, *args = job
+        started = time.monotonic()
+        try:
+            if kind == "sparql":
+                text, accept = args
+                return self._render(self.kg.sparql(text, max_rows=self.max_rows), accept, started)
+            if kind == "query":
+                name, lang, values, accept = args
+                result = self.kg.query(name, lang=lang, max_rows=self.max_rows, **values)
+                return self._render(result, accept, started)
+            if kind == "describe":
+                return self._describe(*args)
+        except UsageError as err:
+            return _error(400, err.message)
+        except ChipletKGError as err:
+            return _error(500, err.message)
+        raise ValueError(f"unknown job {kind!r}")
 
     # ------------------------------------------------------------ dispatch
 
     def handle(self, method: str, target: str, headers, body: bytes = b"") -> Response:
-        """Answer one request; ``headers`` is a mapping with case-insensitive ``get`` (as http.server gives)."""
+        """Answer one request; ``headers`` is a mapping with case-insensitive ``get``."""
         parsed = urllib.parse.urlsplit(target)
         path = parsed.path.rstrip("/") or "/"
         try:
@@ -199,7 +315,14 @@ class SparqlApp:
         if path.startswith("/queries/"):
             name = urllib.parse.unquote(path[len("/queries/"):])
             return self.named_query(name, params, headers.get("Accept"))
-        return _error(404, f"no such page: {parsed.path} (the endpoint is /sparql; named queries under /queries)")
+        static = urllib.parse.unquote(parsed.path).lstrip("/")
+        if static in self.site:
+            return self.static(static, method)
+        for prefix, ns in ENTITY_PATHS.items():
+            if path.startswith(prefix):
+                return self.entity(ns, urllib.parse.unquote(path[len(prefix):]), headers.get("Accept"), method)
+        return _error(404, f"no such page: {parsed.path} (the endpoint is /sparql; named queries under /queries; "
+                           "entities under /data/, /ontology/ and /eto/)")
 
     # ------------------------------------------------------------ SPARQL 1.1 Protocol
 
@@ -237,7 +360,9 @@ class SparqlApp:
         if len(queries) > 1:
             return _error(400, "give exactly one query parameter")
         accept = self._accept(headers.get("Accept"), params)
-        return self._run(lambda: self.kg.sparql(queries[0], timeout=self.timeout, max_rows=self.max_rows), accept)
+        if isinstance(accept, tuple):
+            return _error(400, f"unknown format={accept[1]}; use json, csv, tsv, xml, turtle, nt or jsonld")
+        return self._submit(("sparql", queries[0], accept))
 
     def _accept(self, accept: str | None, params: dict) -> str | tuple:
         fmt = (params.get("format") or [""])[0].strip().lower()
@@ -250,24 +375,7 @@ class SparqlApp:
             return ", ".join(t for t in (results, graphs) if t)
         return accept or ""
 
-    def _run(self, run, accept) -> Response:
-        if isinstance(accept, tuple):
-            return _error(400, f"unknown format={accept[1]}; use json, csv, tsv, xml, turtle, nt or jsonld")
-        started = time.monotonic()
-        try:
-            result = run()
-        except QueryTimeout:
-            return _error(503, f"the query ran longer than {self.timeout:g} s and was stopped "
-                               "(this endpoint's --timeout); narrow it or add a LIMIT", **{"Retry-After": "0"})
-        except UsageError as err:
-            return _error(400, err.message)
-        except ChipletKGError as err:
-            return _error(500, err.message)
-        return self._render(result, accept, time.monotonic() - started)
-
-    def _render(self, result, accept: str, seconds: float) -> Response:
-        from .render import render_graph, render_result
-
+    def _render(self, result, accept: str, started: float) -> Response:
         graph_form = result.form in ("CONSTRUCT", "DESCRIBE")
         offered = GRAPH_TYPES if graph_form else RESULT_TYPES
         media = negotiate(accept, offered)
@@ -279,19 +387,13 @@ class SparqlApp:
         if result.truncated:  # the store stopped reading at max_rows: these rows are the answer's first ones
             headers.update({"X-SPARQL-MaxRows": str(self.max_rows), "X-Chiplet-KG-Truncated": "true"})
         fmt = offered[media]
-        if fmt == "xml":
-            text = _xml_results(result)
-        elif fmt == "rdfxml":
-            text = result.graph.serialize(format="xml")
-        elif graph_form:
-            text = render_graph(result.graph, fmt)
-        else:
-            text = render_result(result, fmt)
+        body = _graph_bytes(result.graph, fmt) if graph_form else _result_bytes(result, fmt)
         note = (f"ASK {str(result.boolean).lower()}" if result.form == "ASK"
                 else f"{result.form} {size} {'triples' if graph_form else 'rows'}")
         if result.truncated:
             note += f", cut at {self.max_rows}"
-        return Response(200, text.encode("utf-8"), f"{media}; charset=utf-8", headers, f"{note} in {seconds:.3f} s")
+        return Response(200, body, f"{media}; charset=utf-8", headers,
+                        f"{note} in {time.monotonic() - started:.3f} s")
 
     # ------------------------------------------------------------ named queries
 
@@ -316,7 +418,7 @@ class SparqlApp:
     def named_query(self, name: str, params: dict, accept: str | None) -> Response:
         """``/queries/NAME?param=…&lang=zh``: parameters bound exactly as ``chiplet-kg query -p`` binds them."""
         if name not in self.library:
-            from .library import get_query
+            from ..library import get_query
 
             try:
                 get_query(name, self.library)
@@ -333,8 +435,54 @@ class SparqlApp:
         if lang not in ("en", "zh"):
             return _error(400, f"lang must be en or zh, not {lang!r}")
         wanted = self._accept(accept, params)
-        return self._run(lambda: self.kg.query(name, lang=lang, timeout=self.timeout, max_rows=self.max_rows,
-                                                  **values), wanted)
+        if isinstance(wanted, tuple):
+            return _error(400, f"unknown format={wanted[1]}; use json, csv, tsv, xml, turtle, nt or jsonld")
+        return self._submit(("query", name, lang, values, wanted))
+
+    # ------------------------------------------------------------ IRIs that resolve, and the site
+
+    def static(self, path: str, method: str = "GET") -> Response:
+        """One file of the site mapping (``index.html``, ``data/X.html``, ``assets/…``)."""
+        if method == "POST":
+            return _error(405, "the site's pages are read with GET", Allow="GET, HEAD")
+        return Response(200, self.site[path], _static_type(path), note="site file")
+
+    def entity(self, namespace: str, name: str, accept: str | None, method: str = "GET") -> Response:
+        """``/data/NAME``, ``/ontology/TERM``, ``/eto/ID``: the entity's page (``text/html``, from the site) or its
+        description (:func:`chiplet_kg.describe.describe`) in Turtle, JSON-LD, N-Triples or RDF/XML, chosen by
+        ``accept``; 404 with close matches when the graph does not know it."""
+        if method == "POST":
+            return _error(405, "entities are read with GET", Allow="GET, HEAD")
+        if not _LOCAL_NAME.fullmatch(name):
+            return _error(404, f"no entity {namespace}{name!r}: not a name an IRI of this graph can have")
+        iri = namespace + name
+        page = _site_page(iri)
+        offered = dict(ENTITY_TYPES) if page in self.site else {k: v for k, v in ENTITY_TYPES.items()
+                                                                   if v != "html"}
+        media = negotiate(accept, offered)
+        if media is None:
+            return _error(406, f"cannot answer {iri} as {accept}; offered: {', '.join(offered)}", Vary="Accept")
+        if media == "text/html":
+            return Response(200, self.site[page], "text/html; charset=utf-8", {"Vary": "Accept"},
+                            note=f"page of <{iri}>")
+        return self._submit(("describe", iri, name, media))
+
+    def _describe(self, iri: str, name: str, media: str) -> Response:
+        from rdflib import URIRef
+
+        from ..describe import describe
+
+        graph = describe(self.kg, URIRef(iri))
+        if not len(graph):
+            shown = []
+            for match in self.kg.close_matches(name, 5):
+                label = self.kg.label_in(match.node, "en") or self.kg.label_in(match.node, "zh")
+                shown.append(f"{self.kg.qname(match.node)}" + (f" ({label})" if label else ""))
+            hint = f"; close matches: {', '.join(shown)}" if shown else ""
+            return _error(404, f"the graph says nothing of <{iri}>{hint}", Vary="Accept")
+        body = _graph_bytes(graph, ENTITY_TYPES[media])
+        return Response(200, body, f"{media}; charset=utf-8", {"Vary": "Accept"},
+                        note=f"description of <{iri}>, {len(graph)} triples")
 
     # ------------------------------------------------------------ the query page
 
@@ -491,119 +639,3 @@ showParams();
 """
 
 
-# ------------------------------------------------------------------ the HTTP server
-
-
-def _handler_class(app: SparqlApp):
-    from http.server import BaseHTTPRequestHandler
-
-    class Handler(BaseHTTPRequestHandler):
-        def version_string(self) -> str:
-            from . import __version__
-
-            return f"chiplet-kg/{__version__}"
-
-        def log_request(self, code="-", size="-"):  # one line per request is written by _answer instead
-            pass
-
-        def _answer(self, method: str) -> None:
-            started = time.monotonic()
-            body = b""
-            length = self.headers.get("Content-Length")
-            if method == "POST":
-                if length is None:
-                    response = _error(411, "a POST needs a Content-Length")
-                elif not length.isdigit() or int(length) > MAX_BODY:
-                    response = _error(413, f"the request body is larger than {MAX_BODY} bytes")
-                else:
-                    body = self.rfile.read(int(length))
-                    response = app.handle(method, self.path, self.headers, body)
-            else:
-                response = app.handle("GET" if method == "HEAD" else method, self.path, self.headers, body)
-            self.send_response(response.status)
-            self.send_header("Content-Type", response.content_type)
-            self.send_header("Content-Length", str(len(response.body)))
-            self.send_header("X-Content-Type-Options", "nosniff")
-            self.send_header("Cache-Control", "no-store")
-            if app.cors:
-                self.send_header("Access-Control-Allow-Origin", app.cors)
-                if app.cors != "*":
-                    self.send_header("Vary", "Origin")
-                if method == "OPTIONS":
-                    self.send_header("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS")
-                    self.send_header("Access-Control-Allow-Headers", "Accept, Content-Type")
-                    self.send_header("Access-Control-Max-Age", "600")
-                self.send_header("Access-Control-Expose-Headers", "X-SPARQL-MaxRows, X-Chiplet-KG-Truncated")
-            for key, value in response.headers.items():
-                self.send_header(key, value)
-            self.end_headers()
-            # Logged before the body goes out, so a client that has its answer finds the line written.
-            line = self.requestline if len(self.requestline) <= 300 else self.requestline[:297] + "..."
-            self.log_message('"%s" %d %d %.3fs%s', line, response.status, len(response.body),
-                             time.monotonic() - started, f" {response.note}" if response.note else "")
-            if method != "HEAD":
-                self.wfile.write(response.body)
-
-        def do_GET(self):  # noqa: N802 - http.server's naming
-            self._answer("GET")
-
-        def do_HEAD(self):  # noqa: N802
-            self._answer("HEAD")
-
-        def do_POST(self):  # noqa: N802
-            self._answer("POST")
-
-        def do_OPTIONS(self):  # noqa: N802
-            self._answer("OPTIONS")
-
-        def do_PUT(self):  # noqa: N802
-            self._answer("PUT")
-
-        def do_DELETE(self):  # noqa: N802
-            self._answer("DELETE")
-
-        def do_PATCH(self):  # noqa: N802
-            self._answer("PATCH")
-
-    return Handler
-
-
-def make_server(kg, host: str = "127.0.0.1", port: int = DEFAULT_PORT, *, timeout: float = 30.0,
-                max_rows: int = 10000, cors: str | None = None):
-    """A ``ThreadingHTTPServer`` serving ``kg`` read-only (not yet started: call ``serve_forever``).
-
-    Raises
-    ------
-    UsageError
-        The address cannot be bound (in use, or not an address of this machine).
-    """
-    from http.server import ThreadingHTTPServer
-
-    app = SparqlApp(kg, timeout=timeout, max_rows=max_rows, cors=cors)
-    try:
-        server = ThreadingHTTPServer((host, port), _handler_class(app))
-    except OSError as err:
-        raise UsageError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
-    server.daemon_threads = True
-    server.app = app
-    return server
-
-
-def serve(kg, host: str = "127.0.0.1", port: int = DEFAULT_PORT, *, timeout: float = 30.0, max_rows: int = 10000,
-          cors: str | None = None, announce=print) -> None:
-    """Serve ``kg`` until interrupted (Ctrl-C); ``announce`` receives the line that says where."""
-    server = make_server(kg, host, port, timeout=timeout, max_rows=max_rows, cors=cors)
-    bound_host, bound_port = server.server_address[:2]
-    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-    base = f"http://{shown}:{bound_port}"
-    announce(f"chiplet-kg SPARQL endpoint at {base}/sparql (query page {base}/, named queries {base}/queries); "
-             "Ctrl-C stops it")
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        announce(f"warning: listening on {host}: other machines that reach it can query the graph")
-    sys.stdout.flush()
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
