@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import shutil
 import subprocess
 import time
@@ -317,22 +316,6 @@ def test_named_query_parameter_cannot_change_the_query(server):
 # ------------------------------------------------------------------ the page, CORS, binding, log
 
 
-def test_query_page_is_offline_and_escapes_the_library(server):
-    status, headers, body = http(f"{server.base}/")
-    page = body.decode("utf-8")
-    assert status == 200 and headers["Content-Type"].startswith("text/html")
-    assert "default-src 'none'" in headers["Content-Security-Policy"]
-    assert not re.search(r"\b(?:src|href|action)\s*=\s*[\"']?(?:https?:)?//", page, re.I)
-    assert not re.search(r"url\(|@import", page, re.I)
-    assert "<textarea" in page
-    for name in load_library():
-        assert f'<option value="{name}">' in page
-    library = re.search(r'<script type="application/json" id="library">(.*?)</script>', page, re.S).group(1)
-    assert "<" not in library and ">" not in library, "query text (with <IRIs>) is escaped inside the script"
-    assert {q["name"] for q in json.loads(library)} == set(load_library())
-    nonce = re.search(r"script-src 'nonce-([^']+)'", headers["Content-Security-Policy"]).group(1)
-    assert f'<script nonce="{nonce}">' in page
-
 
 def test_cors_is_off_unless_asked(server, small):
     _, headers, _ = get(server.base, "ASK {}")
@@ -381,52 +364,3 @@ def test_serve_refuses_a_busy_port(server):
     proc = CLI.run(["serve", "--port", server.port, "--no-builtin", "--data", SAMPLE, "--no-reason"], timeout=120,
                    env={"PYTHONWARNINGS": "ignore"})
     assert proc.returncode == 2 and proc.stderr.startswith("error: cannot listen on")
-
-
-# ------------------------------------------------------------------ the page in a real browser
-
-@pytest.fixture(scope="module")
-def xss_server(tmp_path_factory):
-    """The shipped graph plus labels that hold script payloads (tests/data/xss-labels.ttl)."""
-    srv = Server(tmp_path_factory.mktemp("serve-xss"), "--data", str(DATA / "xss-labels.ttl"), "--no-reason")
-    yield srv
-    srv.stop()
-
-
-def _wait_for_result(driver):
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(driver, 60, poll_frequency=0.2).until(
-        lambda d: d.find_element("id", "status").text not in ("", "running …"))
-
-
-def test_query_page_runs_queries_and_shows_labels_as_text(browser, xss_server):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
-
-    browser.get("about:blank")
-    browser.get_log("performance")
-    browser.get(f"{xss_server.base}/")
-    requested = [json.loads(e["message"])["message"] for e in browser.get_log("performance")]
-    urls = {m["params"]["request"]["url"] for m in requested if m["method"] == "Network.requestWillBeSent"}
-    assert all(u.startswith(xss_server.base) for u in urls), urls
-    editor = browser.find_element(By.ID, "query")
-    editor.clear()
-    editor.send_keys("SELECT ?label WHERE { <https://example.org/xss/EvilCo> rdfs:label ?label }")
-    browser.find_element(By.ID, "run").click()
-    _wait_for_result(browser)
-    cells = [td.text for td in browser.find_elements(By.CSS_SELECTOR, "#result td")]
-    assert "<img src=x onerror=alert('label-en')>" in cells
-    assert any(c.startswith("</script><script>alert('label-zh')</script>") for c in cells)
-    assert browser.find_elements(By.CSS_SELECTOR, "#result img, #result script") == []
-    Select(browser.find_element(By.ID, "named")).select_by_value("policy-trace")
-    browser.find_element(By.CSS_SELECTOR, "#params input[name=policy]").send_keys("设立专项基金")
-    Select(browser.find_element(By.ID, "lang")).select_by_value("zh")
-    browser.execute_script("document.getElementById('status').textContent = ''")
-    browser.find_element(By.ID, "run-named").click()
-    _wait_for_result(browser)
-    text = browser.find_element(By.ID, "result").text
-    assert all(item in text for item in SPECIAL_FUND_ITEMS)
-    assert browser.execute_script("return window.__dialogs") == []
-    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
-    assert errors == []

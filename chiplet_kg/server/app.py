@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import html
 import io
 import json
 import mimetypes
 import re
-import secrets
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -303,13 +301,14 @@ class SparqlApp:
             return self.page() if method != "POST" else _error(405, "POST queries to /sparql", Allow="GET, HEAD")
         if path == "/sparql":
             return self.sparql_request(method, params, headers, body)
-        if path.startswith("/static/yasgui/"):  # [yasgui helper, issue 17 item 3] the bundled YASGUI files
-            from .querypage import asset
+        if path.startswith("/static/yasgui/"):  # the bundled YASGUI files (chiplet_kg/static/yasgui/)
+            from ..querypage import asset
 
             found = asset(path[len("/static/yasgui/"):])
             if found is None:
                 return _error(404, f"no such file: {parsed.path}")
-            return Response(200, found[0], found[1], note="static")
+            # The bundle changes only with the package: a browser may keep it for a day.
+            return Response(200, found[0], found[1], {"Cache-Control": "public, max-age=86400"}, note="static")
         if path == "/queries":
             return self.list_queries()
         if path.startswith("/queries/"):
@@ -488,154 +487,8 @@ class SparqlApp:
 
     def page(self) -> Response:
         """The query page: YASGUI (chiplet_kg.querypage) with the named queries as examples; no remote resources."""
-        # [yasgui helper, issue 17 item 3] the YASGUI page replaces the textarea page below (_PAGE is now unused);
-        # the lead ports these lines onto the new server.
-        from .namespace import PREFIXES
-        from .querypage import CSP, query_page
+        from ..namespace import PREFIXES
+        from ..querypage import CSP, query_page
 
         return Response(200, query_page(self.library, prefixes=PREFIXES), "text/html; charset=utf-8",
                         {"Content-Security-Policy": CSP, "Referrer-Policy": "no-referrer"}, "query page")
-
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>chiplet-kg SPARQL endpoint</title>
-<link rel="icon" href="data:,">
-<style nonce="{nonce}">
-body { font-family: "Noto Sans", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", Arial, sans-serif;
-       margin: 20px; color: #212121; }
-h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 22px; }
-textarea { width: 100%; height: 260px; font-family: "Noto Sans Mono", Consolas, monospace; font-size: 13px; }
-select, input, button { font-size: 14px; margin: 2px 6px 2px 0; }
-table { border-collapse: collapse; font-size: 13px; margin-top: 10px; }
-th, td { border: 1px solid #cfd8dc; padding: 3px 6px; text-align: left; vertical-align: top; }
-th { background: #eceff1; }
-td { max-width: 480px; overflow-wrap: anywhere; }
-pre { background: #f5f5f5; padding: 8px; overflow: auto; max-height: 480px; }
-.note { color: #616161; font-size: 13px; } .error { color: #b71c1c; white-space: pre-wrap; }
-#params label { margin-right: 10px; }
-</style>
-</head>
-<body>
-<h1>chiplet-kg SPARQL endpoint</h1>
-<p class="note">Read-only SPARQL 1.1 over {count} triples (asserted and inferred) at <code>/sparql</code>; the prefixes
-ckg:, ckgd:, rdfs:, owl:, skos:, dcterms: … are predeclared. Queries stop after {timeout} s; results keep at most
-{max_rows} rows. Named queries: <a href="/queries">/queries</a>.</p>
-<h2>Named queries</h2>
-<p><select id="named">{options}</select>
-<select id="lang"><option value="en">English labels</option><option value="zh">中文标签</option></select>
-<button id="load" type="button">Show the SPARQL</button></p>
-<p class="note" id="description"></p>
-<p id="params"></p>
-<p><button id="run-named" type="button">Run the named query</button></p>
-<h2>SPARQL</h2>
-<textarea id="query" spellcheck="false">SELECT ?firm ?label WHERE {
-  ?firm a ckg:Firm ; ckg:basedIn ckgd:China ; rdfs:label ?label .
-  FILTER(LANG(?label) = "zh")
-} LIMIT 20</textarea>
-<p><button id="run" type="button">Run</button>
-<select id="accept"><option value="table">table</option><option value="text/csv">CSV</option>
-<option value="text/tab-separated-values">TSV</option><option value="application/sparql-results+json">JSON</option>
-<option value="text/turtle">Turtle (CONSTRUCT/DESCRIBE)</option></select></p>
-<p id="status" class="note"></p>
-<div id="result"></div>
-<script type="application/json" id="library">{library}</script>
-<script nonce="{nonce}">
-"use strict";
-const library = JSON.parse(document.getElementById("library").textContent);
-const byName = new Map(library.map(q => [q.name, q]));
-const $ = id => document.getElementById(id);
-
-function showParams() {
-  const q = byName.get($("named").value);
-  $("description").textContent = q ? q.description : "";
-  const box = $("params");
-  box.replaceChildren();
-  if (!q) return;
-  for (const p of q.params) {
-    const label = document.createElement("label");
-    label.textContent = p.name + (p.required ? " *" : "") + " (" + p.kind + ") ";
-    const input = document.createElement("input");
-    input.name = p.name; input.value = p.default; input.size = 28;
-    label.appendChild(input);
-    box.appendChild(label);
-  }
-}
-
-function table(doc) {
-  const t = document.createElement("table");
-  const head = t.createTHead().insertRow();
-  for (const v of doc.head.vars) { const th = document.createElement("th"); th.textContent = v; head.appendChild(th); }
-  const body = t.createTBody();
-  for (const b of doc.results.bindings) {
-    const tr = body.insertRow();
-    for (const v of doc.head.vars) { tr.insertCell().textContent = b[v] ? b[v].value : ""; }
-  }
-  return t;
-}
-
-async function show(response) {
-  const out = $("result");
-  out.replaceChildren();
-  const text = await response.text();
-  const type = response.headers.get("Content-Type") || "";
-  const cut = response.headers.get("X-Chiplet-KG-Truncated") ? " (cut to the row limit)" : "";
-  if (!response.ok) {
-    $("status").textContent = "HTTP " + response.status;
-    const p = document.createElement("p"); p.className = "error"; p.textContent = text; out.appendChild(p);
-    return;
-  }
-  if (type.startsWith("application/sparql-results+json") && $("accept").value === "table") {
-    const doc = JSON.parse(text);
-    if ("boolean" in doc) { $("status").textContent = "ASK: " + doc.boolean; return; }
-    $("status").textContent = doc.results.bindings.length + " rows" + cut;
-    out.appendChild(table(doc));
-    return;
-  }
-  $("status").textContent = type + cut;
-  const pre = document.createElement("pre"); pre.textContent = text; out.appendChild(pre);
-}
-
-function acceptHeader() {
-  const a = $("accept").value;
-  return a === "table" ? "application/sparql-results+json, text/turtle;q=0.9" : a + ", text/turtle;q=0.5";
-}
-
-async function run() {
-  $("status").textContent = "running …";
-  try {
-    const response = await fetch("/sparql", {method: "POST",
-      headers: {"Content-Type": "application/x-www-form-urlencoded", "Accept": acceptHeader()},
-      body: new URLSearchParams({query: $("query").value})});
-    await show(response);
-  } catch (err) { $("status").textContent = String(err); }
-}
-
-async function runNamed() {
-  const q = byName.get($("named").value);
-  if (!q) return;
-  const params = new URLSearchParams();
-  for (const input of $("params").querySelectorAll("input")) { if (input.value) params.set(input.name, input.value); }
-  params.set("lang", $("lang").value);
-  $("status").textContent = "running …";
-  try {
-    const response = await fetch("/queries/" + encodeURIComponent(q.name) + "?" + params.toString(),
-                                 {headers: {"Accept": acceptHeader()}});
-    await show(response);
-  } catch (err) { $("status").textContent = String(err); }
-}
-
-$("named").addEventListener("change", showParams);
-$("load").addEventListener("click", () => { const q = byName.get($("named").value); if (q) $("query").value = q.text; });
-$("run").addEventListener("click", run);
-$("run-named").addEventListener("click", runNamed);
-showParams();
-</script>
-</body>
-</html>
-"""
-
-

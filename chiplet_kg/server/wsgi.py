@@ -69,7 +69,8 @@ class WsgiApp:
         except Exception as err:  # noqa: BLE001 - a bug must not become waitress's page with a traceback
             response = _error(500, f"internal error ({type(err).__name__}); the server log has no more about it")
         extra = [("Content-Type", response.content_type), ("Content-Length", str(len(response.body))),
-                 ("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-store")]
+                 ("X-Content-Type-Options", "nosniff"),
+                 ("Cache-Control", response.headers.get("Cache-Control", "no-store"))]
         cors = self.app.cors
         if cors:
             extra.append(("Access-Control-Allow-Origin", cors))
@@ -80,6 +81,8 @@ class WsgiApp:
                           ("Access-Control-Allow-Headers", "Accept, Content-Type"), ("Access-Control-Max-Age", "600")]
             extra.append(("Access-Control-Expose-Headers", "X-SPARQL-MaxRows, X-Chiplet-KG-Truncated"))
         for key, value in response.headers.items():
+            if key == "Cache-Control":  # already in, in place of no-store
+                continue
             if key == "Vary" and any(k == "Vary" for k, _ in extra):
                 extra = [(k, f"{v}, {value}" if k == "Vary" else v) for k, v in extra]
             else:
