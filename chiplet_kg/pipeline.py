@@ -126,6 +126,7 @@ def outputs(kg: "ChipletKG", report: "ValidationReport", *, inferred: dict[str, 
     from .export import graph_bytes
     from .ontodoc import docs_outputs
     from .owl import owl_view
+    from .site import build_site
     from .views.report import build_outputs as view_outputs
 
     reasoned = inferred is not None
@@ -160,6 +161,8 @@ def outputs(kg: "ChipletKG", report: "ValidationReport", *, inferred: dict[str, 
     files.update(export_outputs(kg, inferred=reasoned))  # export/* in every format of `chiplet-kg export`
     if kg.builtin:
         files.update(docs_outputs(kg))  # docs/index.html, docs/index.zh.html (pyLODE, offline)
+    # site/: a page per entity and ontology term, with its .ttl and .jsonld (chiplet_kg/site/)
+    files.update({f"site/{name}": data for name, data in build_site(kg).items()})
     return files
 
 
