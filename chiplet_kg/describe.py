@@ -6,12 +6,15 @@ and what the static site writes beside each entity page.
 
 from __future__ import annotations
 
-from rdflib import Graph, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, URIRef
+from rdflib.namespace import DCTERMS
 
 __all__ = ["DESCRIBE", "describe", "describe_serialized"]
 
-#: One CONSTRUCT over the asserted and inferred graphs, ``?e`` bound (as an RDF term, in a VALUES block) to the
-#: entity. The parts are in a UNION so that a part with no match does not empty the others.
+#: What the description is, as one CONSTRUCT over the asserted and inferred graphs with ``?e`` bound (as an RDF
+#: term, in a VALUES block) to the entity; the parts are in a UNION so that a part with no match does not empty
+#: the others. :func:`describe` reads the same triples from the store's indexes, which is many times quicker;
+#: tests/test_describe.py checks that the two agree.
 DESCRIBE = """
 CONSTRUCT {
   ?e ?p ?o .
@@ -64,17 +67,56 @@ def describe(kg, iri: URIRef | str) -> Graph:
 
 
 def _triples(kg, iri) -> list:
-    """The description's triples as pyoxigraph terms, sorted (the same graph always gives the same files)."""
+    """The description's triples as pyoxigraph terms: what :data:`DESCRIBE` constructs, read from the store's
+    indexes (one look-up per pattern: at 10^5 triples the query itself took ~30 ms an entity, this ~1 ms)."""
     import pyoxigraph as ox
 
-    from .namespace import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIXES
-    from .sparql import with_bindings
+    from .namespace import ASSERTED_GRAPH, INFERRED_GRAPH
 
-    # The entity is bound as an RDF term (a VALUES block), never pasted into the text.
-    text = with_bindings(DESCRIBE, {"e": URIRef(str(iri))})
-    answer = kg.ox.query(text, default_graph=[ox.NamedNode(str(ASSERTED_GRAPH)), ox.NamedNode(str(INFERRED_GRAPH))],
-                         prefixes={k: str(v) for k, v in PREFIXES.items()})
-    return _canonical(set(answer))
+    try:
+        e = ox.NamedNode(str(iri))
+    except ValueError:
+        from .errors import UsageError
+
+        raise UsageError(f"not a valid IRI: {str(iri)!r}") from None
+    graphs = [ox.NamedNode(str(ASSERTED_GRAPH)), ox.NamedNode(str(INFERRED_GRAPH))]
+    a, label, title = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(DCTERMS.title))
+    axiom = ox.NamedNode(str(OWL.Axiom))
+    source = ox.NamedNode(str(DCTERMS.source))
+
+    def match(s=None, p=None, o=None):
+        for g in graphs:
+            for q in kg.ox.quads_for_pattern(s, p, o, g):
+                yield q.triple
+
+    out = set()
+    neighbours = set()
+    for t in match(e):
+        out.add(t)
+        if isinstance(t.object, ox.NamedNode) and t.object != e:
+            neighbours.add(t.object)
+    for t in match(None, None, e):
+        if not isinstance(t.subject, ox.BlankNode):
+            out.add(t)
+            if isinstance(t.subject, ox.NamedNode) and t.subject != e:
+                neighbours.add(t.subject)
+    axioms = {t.subject for part in (OWL.annotatedSource, OWL.annotatedTarget)
+              for t in match(None, ox.NamedNode(str(part)), e)}
+    for ax in axioms:
+        said = list(match(ax))
+        if ox.Triple(ax, a, axiom) not in said or not all(
+                any(t.predicate == ox.NamedNode(str(part)) for t in said)
+                for part in (OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget)):
+            continue  # not a complete axiom: the query's pattern would not match it either
+        out.update(said)
+        for t in said:
+            if t.predicate == source and not isinstance(t.object, ox.Literal):
+                for p in (label, title, a):
+                    out.update(match(t.object, p))
+    for n in neighbours:
+        for p in (label, a):
+            out.update(match(n, p))
+    return _canonical(out)
 
 
 def _canonical(triples) -> list:

@@ -71,3 +71,14 @@ def test_same_bytes_from_two_loads():
     second = describe_serialized(ChipletKG(reason=False), CKGD.Photoresist)
     assert first == second
     assert b"_:b" in first[0]  # the axioms are there, as blank nodes
+
+
+def test_describe_reads_what_the_construct_query_says(kg):
+    """describe() reads the store's indexes; the documented CONSTRUCT (DESCRIBE, the entity bound as a term)
+    gives the same graph."""
+    from chiplet_kg.describe import DESCRIBE
+
+    for node in (CKGD.Photoresist, CKGD.JSR, CKGD["paper-s4-2"], CKG.Material, CKG.suppliedBy, CKGD.China):
+        by_query = kg.store.run(DESCRIBE, {"e": node}).graph
+        assert len(by_query) == len(describe(kg, node)) > 0, node
+        assert isomorphic(_plain(by_query), _plain(describe(kg, node))), node

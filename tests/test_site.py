@@ -303,7 +303,11 @@ def test_site_in_chromium(browser, site_dir):
     assert browser.current_url.endswith("/data/Photoresist.html")
     assert browser.find_element(By.ID, "title").text == "photoresist"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    assert browser.save_screenshot(str(SCREENSHOTS / "entity-photoresist.png"))
+    browser.set_window_size(1400, 2600)      # the head, the network, the policies and the first statements
+    try:
+        assert browser.save_screenshot(str(SCREENSHOTS / "entity-photoresist.png"))
+    finally:
+        browser.set_window_size(1600, 1200)
 
     # a neighbour through the statements table
     browser.find_element(By.CSS_SELECTOR, "#statements-out a[href='../data/JSR.html']").click()
