@@ -302,6 +302,7 @@ def test_site_in_chromium(browser, site_dir):
     _wait_ready(browser)
     assert browser.current_url.endswith("/data/Photoresist.html")
     assert browser.find_element(By.ID, "title").text == "photoresist"
+    assert browser.find_element(By.ID, "other-label").text == "光刻胶"     # both languages, the other one smaller
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     browser.set_window_size(1400, 2600)      # the head, the network, the policies and the first statements
     try:
@@ -328,6 +329,7 @@ def test_site_in_chromium(browser, site_dir):
     browser.find_element(By.ID, "lang-switch").click()
     assert browser.execute_script("return document.documentElement.getAttribute('data-lang')") == "zh"
     assert browser.find_element(By.ID, "title").text == "光刻胶"
+    assert browser.find_element(By.ID, "other-label").text == "photoresist"
     labels = browser.execute_script("return window.chipletSite.nodes.get().map(function (n) { return n.label; })")
     assert "光刻胶" in labels
     browser.find_element(By.CSS_SELECTOR, "#statements-out a[href='../data/JSR.html']").click()
@@ -431,3 +433,10 @@ def test_a_view_links_to_the_entity_pages_in_chromium(browser, kg, site_dir):
     _wait_ready(browser)
     assert browser.current_url.endswith("/site/data/Photoresist.html")
     assert browser.find_element(By.ID, "title").text in ("photoresist", "光刻胶")
+
+
+def test_a_source_lists_what_it_is_cited_for(site):
+    """A paper section's page lists the statements it sources, with their quotes (from the axioms)."""
+    cited = _section(site["data/paper-s4-2.html"].decode(), "cited")
+    assert 'href="../data/Photoresist.html"' in cited and 'href="../data/KeyMaterials.html"' in cited
+    assert "关键材料国产化率低，如光刻胶、高性能封装基板材料等" in cited

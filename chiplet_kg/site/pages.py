@@ -67,6 +67,7 @@ UI = {
     "restricted": ("restricts", "限制对象"), "imposer": ("imposed by", "实施方"),
     "reaches": ("What it reaches", "政策追踪"), "target": ("addresses", "针对"),
     "supplier": ("supplier", "供应商"),
+    "cited": ("Statements it is the source of", "以它为来源的陈述"), "other_label": ("中文名", "English"),
     "network": ("Neighbourhood", "邻域"), "network_hint": ("Click a node to open its page.", "点击节点打开其页面。"),
     "index": ("All entities", "全部实体"), "search": ("Search labels (en / 中文)…", "搜索名称（中文 / en）…"),
     "all_classes": ("every class", "全部类别"), "all_countries": ("every country", "全部国家或地区"),
@@ -90,6 +91,12 @@ class _Site:
         self._qnames: dict = {}
         self._provisions()
         self._dependencies()
+        # source → the statements it is cited for (with their quotes), from the axioms
+        self.cited = defaultdict(list)
+        for triple, notes in self.d.axioms.items():
+            for srcs, evidence in notes:
+                for src in srcs:
+                    self.cited[src].append((triple, evidence))
         self._named_queries()
 
     # ------------------------------------------------------------ what the pages link and show
@@ -280,6 +287,17 @@ class _Site:
                         | {"via": str(r.get("via", ""))})
         return rows[:MAX_ROWS]
 
+    def _cited(self, node, here: str) -> tuple[list[dict], int]:
+        """The statements ``node`` is the source of (a paper section, a news item), each with its quote."""
+        found = self.cited.get(node, [])
+        rows = []
+        for (s, p, o), evidence in sorted(found, key=lambda c: (self.labels(c[0][0])["en"].casefold(),
+                                                              str(c[0][1]), str(c[0][2])))[:MAX_ROWS]:
+            rows.append({"subject": self.value(s, here), "relation": self.link(p, here, web=False),
+                         "object": self.value(o, here),
+                         "evidence": [{"text": str(q), "lang": getattr(q, "language", None)} for q in evidence]})
+        return rows, max(0, len(found) - MAX_ROWS)
+
     def _measures(self, node, here: str) -> list[dict]:
         rows, seen = [], set()
         for measure, restricted, source in self.restricting.get(node, ()):
@@ -363,6 +381,7 @@ class _Site:
             "gap": node in self.unaddressed,
             "reaches": self._reach_rows(node, here),
             "measures": self._measures(node, here),
+            "cited": self._cited(node, here),
             "term": term,
             "network": self._network(node, here),
         }
