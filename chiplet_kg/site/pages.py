@@ -154,7 +154,8 @@ class _Site:
     def _provisions(self) -> None:
         d = self.d
         self.by_item, self.by_provider = defaultdict(list), defaultdict(list)
-        for rec in [n for n in d.instances if d.is_a(n, CKG.Provision)]:
+        self.records = {n for n in d.instances if d.is_a(n, CKG.Provision)}
+        for rec in self.records:
             for item in d.objects(rec, CKG.providedItem):
                 self.by_item[item].append(rec)
             for provider in d.objects(rec, CKG.provider):
@@ -164,6 +165,8 @@ class _Site:
         """``dependsOn`` both ways; ``dependencyOf`` is its inverse and ``goesInto`` a kind of ``dependencyOf``."""
         d = self.d
         self.dep_on, self.dep_by = defaultdict(set), defaultdict(set)
+        # asserted one-step links: the reasoner's closure puts every chain's end one (inferred) step away
+        self.dep_on_asserted, self.dep_by_asserted = defaultdict(set), defaultdict(set)
         for s, pairs in d.out.items():
             for (p, o), inferred in pairs.items():
                 if isinstance(o, Literal):
@@ -176,6 +179,9 @@ class _Site:
                     continue
                 self.dep_on[a].add(b)
                 self.dep_by[b].add(a)
+                if not inferred:
+                    self.dep_on_asserted[a].add(b)
+                    self.dep_by_asserted[b].add(a)
 
     @staticmethod
     def _closure(start, step) -> set:
@@ -322,8 +328,8 @@ class _Site:
         asserted = set()
         for s, p, o, inferred in candidates:
             other = o if s == node else s
-            if p in skip or other not in self.paths or other == node:
-                continue
+            if p in skip or other not in self.paths or other == node or other in self.records:
+                continue  # provision records are listed under the shares, not drawn (ontology/eto.ttl)
             # An inferred inverse (supplies for suppliedBy) would draw every asserted edge twice.
             if inferred and other in asserted:
                 continue
@@ -355,8 +361,8 @@ class _Site:
         """The template's context for the page of ``node``."""
         d = self.d
         here = self.paths[node]
-        dep_on_direct = self.dep_on.get(node, set())
-        dep_by_direct = self.dep_by.get(node, set())
+        dep_on_direct = self.dep_on_asserted.get(node, set())
+        dep_by_direct = self.dep_by_asserted.get(node, set())
         dep_on_all = self._closure(node, self.dep_on)
         dep_by_all = self._closure(node, self.dep_by)
 
