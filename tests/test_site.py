@@ -209,12 +209,24 @@ def test_photoresist_page_shows_statements_sources_evidence_and_policies(kg, sit
     assert {"../data/Photoresist.html", "../data/JSR.html"} <= hrefs
 
 
-def test_measures_and_transitive_dependencies(site):
+def test_measures_and_transitive_dependencies(kg, site):
     euv = site["data/EUVLithography.html"].decode()
     measures = _section(euv, "measures")
     assert 'href="../data/Netherlands2019EUVExportBan.html"' in measures
     chip = _section(site["data/Chiplet.html"].decode(), "dependencies")
     assert 'href="../data/Photoresist.html"' in chip
+    # a chain a → b → c (dependsOn, then dependsOn or isTypeOf: the ontology's transitivity and property chain;
+    # asserted, without a → c) shows c under "through a chain" on a's page, and a on c's
+    chains = kg.store.run("SELECT ?a ?c WHERE { ?a ckg:dependsOn ?b . ?b ckg:dependsOn|ckg:isTypeOf ?c . "
+                          "FILTER NOT EXISTS { ?a ckg:dependsOn ?c } FILTER(?a != ?c) }", asserted_only=True).rows
+    assert chains
+    for row in chains[:5]:
+        a, c = row["a"], row["c"]
+        on_a = _section(site[page_path(a)].decode(), "dependencies")
+        chain_part = on_a.split("through a chain")[1].split("</p>")[0]
+        assert f'href="../{page_path(c)}"' in chain_part, (a, c)
+        on_c = _section(site[page_path(c)].decode(), "dependencies")
+        assert f'href="../{page_path(a)}"' in on_c.split("through a chain")[1], (a, c)
 
 
 def test_shares_from_an_eto_import(kg, tmp_path):

@@ -162,7 +162,8 @@ class _Site:
                 self.by_provider[provider].append(rec)
 
     def _dependencies(self) -> None:
-        """``dependsOn`` both ways; ``dependencyOf`` is its inverse and ``goesInto`` a kind of ``dependencyOf``."""
+        """``dependsOn`` both ways; ``dependencyOf`` is its inverse and ``goesInto`` a kind of ``dependencyOf``
+        (ontology/chiplet.ttl); transitive, so the pages list the closure (:meth:`_closure`)."""
         d = self.d
         self.dep_on, self.dep_by = defaultdict(set), defaultdict(set)
         # asserted one-step links: the reasoner's closure puts every chain's end one (inferred) step away
@@ -182,6 +183,19 @@ class _Site:
                 if not inferred:
                     self.dep_on_asserted[a].add(b)
                     self.dep_by_asserted[b].add(a)
+        # dependsOn ∘ isTypeOf ⊑ dependsOn (the ontology's property chain): what depends on photoresist depends on
+        # key materials. A reasoned graph holds these links already; an unreasoned one gets them here.
+        broader = defaultdict(set)
+        for s, pairs in d.out.items():
+            for (p, o) in pairs:
+                if p == CKG.isTypeOf and not isinstance(o, Literal):
+                    broader[s].add(o)
+        for a, targets in list(self.dep_on.items()):
+            for b in list(targets):
+                for c in self._closure(b, broader):
+                    if c != a:
+                        self.dep_on[a].add(c)
+                        self.dep_by[c].add(a)
 
     @staticmethod
     def _closure(start, step) -> set:
