@@ -213,6 +213,12 @@ def write(out: Path, files: dict[str, bytes | str], *, reasoned: bool, key: str 
             digests[name] = hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
         if not reasoned:
             (out / "inferred.ttl").unlink(missing_ok=True)
+        # site/ has a page per entity: the pages of entities that this build's graph lacks are stale (another
+        # build's), and would make the folder a mix of two builds.
+        written_set = set(written)
+        for path in sorted((out / "site").rglob("*")) if (out / "site").is_dir() else ():
+            if path.is_file() and path not in written_set:
+                path.unlink()
         if key is not None:
             atomic_write(out / MANIFEST, json.dumps({"key": key, "outputs": digests}, indent=1) + "\n")
     return written

@@ -452,3 +452,16 @@ def test_a_source_lists_what_it_is_cited_for(site):
     cited = _section(site["data/paper-s4-2.html"].decode(), "cited")
     assert 'href="../data/Photoresist.html"' in cited and 'href="../data/KeyMaterials.html"' in cited
     assert "关键材料国产化率低，如光刻胶、高性能封装基板材料等" in cited
+
+
+def test_a_build_removes_the_pages_of_entities_it_lacks(tmp_path):
+    """pipeline.write: a page the previous build wrote for an entity this graph lacks is removed (else the folder
+    would mix two builds); files outside site/ are left alone."""
+    from chiplet_kg.pipeline import write
+
+    write(tmp_path, {"graph.ttl": "a", "site/data/A.html": "a", "site/data/Gone.html": "g",
+                     "site/data/Gone.ttl": "g"}, reasoned=False)
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    write(tmp_path, {"graph.ttl": "b", "site/data/A.html": "b"}, reasoned=False)
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()
+                  and not p.name.startswith(".")) == ["graph.ttl", "notes.txt", "site/data/A.html"]
