@@ -305,8 +305,15 @@ def test_site_in_chromium(browser, site_dir):
     firms = browser.execute_script("return Array.from(document.querySelectorAll('#results a'))"
                                    ".map(function (a) { return a.getAttribute('href'); })")
     assert firms == ["data/JSR.html"]
-    browser.execute_script("var s = document.getElementById('class-filter'); s.value = '';"
+    # ... and so does the country filter: firms based in Japan, no search text
+    box.clear()
+    browser.execute_script("var s = document.getElementById('country-filter'); s.value = 'ckgd:Japan';"
                            " s.dispatchEvent(new Event('change'));")
+    japanese = browser.execute_script("return Array.from(document.querySelectorAll('#results a'))"
+                                      ".map(function (a) { return a.getAttribute('href'); })")
+    assert "data/JSR.html" in japanese and "data/TSMC.html" not in japanese and len(japanese) >= 5
+    browser.execute_script("['class-filter', 'country-filter'].forEach(function (id) {"
+                           " var s = document.getElementById(id); s.value = ''; s.dispatchEvent(new Event('change')); });")
     box.clear()
     box.send_keys("光刻胶")
     time.sleep(0.2)
