@@ -126,6 +126,7 @@ def outputs(kg: "ChipletKG", report: "ValidationReport", *, inferred: dict[str, 
     from .export import graph_bytes
     from .ontodoc import docs_outputs
     from .owl import owl_view
+    from .site import build_site
     from .views.report import build_outputs as view_outputs
 
     reasoned = inferred is not None
@@ -160,6 +161,8 @@ def outputs(kg: "ChipletKG", report: "ValidationReport", *, inferred: dict[str, 
     files.update(export_outputs(kg, inferred=reasoned))  # export/* in every format of `chiplet-kg export`
     if kg.builtin:
         files.update(docs_outputs(kg))  # docs/index.html, docs/index.zh.html (pyLODE, offline)
+    # site/: a page per entity and ontology term, with its .ttl and .jsonld (chiplet_kg/site/)
+    files.update({f"site/{name}": data for name, data in build_site(kg).items()})
     return files
 
 
@@ -210,6 +213,12 @@ def write(out: Path, files: dict[str, bytes | str], *, reasoned: bool, key: str 
             digests[name] = hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
         if not reasoned:
             (out / "inferred.ttl").unlink(missing_ok=True)
+        # site/ has a page per entity: the pages of entities that this build's graph lacks are stale (another
+        # build's), and would make the folder a mix of two builds.
+        written_set = set(written)
+        for path in sorted((out / "site").rglob("*")) if (out / "site").is_dir() else ():
+            if path.is_file() and path not in written_set:
+                path.unlink()
         if key is not None:
             atomic_write(out / MANIFEST, json.dumps({"key": key, "outputs": digests}, indent=1) + "\n")
     return written

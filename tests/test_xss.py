@@ -240,3 +240,82 @@ def test_no_payload_runs_and_text_shows_as_typed(name, pages, browser):
         shown = [p for p in PAYLOADS if _squash(p) in text]
         # the chokepoint row of photoresist names its suppliers: every payload firm, as typed
         assert len(shown) == len(PAYLOADS), sorted(set(PAYLOADS) - set(shown))
+
+
+# ------------------------------------------------------------------ the static site's pages (issue 17)
+
+_SITE_INSPECT = """
+var out = {xss: typeof window.__xss, dialogs: window.__dialogs, handlers: [], urls: [], odd: []};
+document.querySelectorAll('*').forEach(function (el) {
+  for (var i = 0; i < el.attributes.length; i++) {
+    var a = el.attributes[i];
+    if (/^on/i.test(a.name)) out.handlers.push(el.tagName + ' ' + a.name);
+    if (/^(href|src|data|action|formaction|srcdoc)$/i.test(a.name) && /^\\s*(javascript|data|vbscript):/i.test(a.value))
+      out.urls.push(el.tagName + ' ' + a.name + '=' + a.value);
+    // A payload IRI may stand, as the text it is, in a title or in the href of an http(s) link: nowhere else.
+    if (/__xss|msgbox/.test(a.value) && !(a.name === 'title' || (a.name === 'href' && /^https?:/.test(a.value))))
+      out.odd.push(el.tagName + ' ' + a.name + '=' + a.value);
+  }
+});
+out.injected = document.querySelectorAll(arguments[0]).length;
+out.scripts = Array.from(document.scripts).map(function (s) { return s.type || s.getAttribute('src'); });
+out.text = document.body.innerText;
+return out;
+"""
+_SITE_DANGEROUS = "img, iframe, svg, math, object, embed, base, details, form, frame, input:not(#search), " \
+                  "meta:not([charset]):not([http-equiv='Content-Security-Policy']):not([name])"
+
+
+@pytest.fixture(scope="module")
+def site_pages(tmp_path_factory):
+    """The static site of the shipped graph plus the corpus (chiplet_kg.site), written to a folder."""
+    from chiplet_kg.site import build_site
+
+    base = tmp_path_factory.mktemp("xss-site")
+    data = base / "xss-corpus.ttl"
+    data.write_bytes(_corpus().serialize(format="turtle", encoding="utf-8"))
+    site = build_site(ChipletKG(data=[data], reason=False))
+    for name, body in site.items():
+        (base / "site" / name).parent.mkdir(parents=True, exist_ok=True)
+        (base / "site" / name).write_bytes(body)
+    return site, base / "site"
+
+
+def test_site_pages_keep_payloads_inert(site_pages, browser):
+    """Entity pages (photoresist, which every payload firm supplies with a payload as evidence; firms with payload
+    labels and IRIs; the payload country; a source whose IRI is a payload) and the index, searched: no payload
+    runs, no element or handler comes from the data, and every payload shows as typed."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from chiplet_kg.site import page_path
+
+    site, base = site_pages
+    firms = [X[f"Firm{i}"] if i % 5 else URIRef(f"https://example.org/xss/f{i}'onerror='window.__xss={200 + i}")
+             for i in range(len(PAYLOADS))]
+    names = ["index.html", "data/Photoresist.html", page_path(X["Payloadland"]), page_path(URIRef(IRI_PAYLOADS[0])),
+             *[page_path(f) for f in firms[:6]]]
+    assert all(n in site for n in names)
+    for name in names:
+        browser.get("about:blank")
+        browser.get((base / name).as_uri())
+        WebDriverWait(browser, 90, poll_frequency=0.2).until(
+            lambda d: d.execute_script("return document.body.getAttribute('data-ready') === 'true'"))
+        if name == "index.html":
+            box = browser.find_element(By.ID, "search")
+            box.send_keys("公司")
+            WebDriverWait(browser, 5).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#results a")) >= len(PAYLOADS))
+        browser.execute_script("document.querySelectorAll('*').forEach(function (el) {"
+                               " el.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); });")
+        seen = browser.execute_script(_SITE_INSPECT, _SITE_DANGEROUS)
+        assert seen["xss"] == "undefined" and seen["dialogs"] == [], name
+        assert seen["handlers"] == [] and seen["urls"] == [] and seen["odd"] == [], name
+        assert seen["injected"] == 0, name
+        assert all(s == "application/json" or s.endswith(("assets/vis-network.min.js", "assets/site.js"))
+                   for s in seen["scripts"]), seen["scripts"]
+        text = _squash(seen["text"])
+        if name == "data/Photoresist.html":
+            assert [p for p in PAYLOADS if _squash("evidence " + p) not in text] == []
+            assert [p for p in PAYLOADS if _squash(p) not in text] == []
+        if name == "index.html":
+            assert [p for p in PAYLOADS if _squash(p) not in text] == []

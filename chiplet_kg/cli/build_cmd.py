@@ -39,5 +39,10 @@ def build(out, data, no_builtin, no_owl, no_reason):
                    f"{result.inferred['property_assertions']} property assertions; "
                    f"{result.inferred['closed_world']} of them closed-world)")
     click.echo(f"wrote {len(result.files)} files to {result.out}/:")
+    site = [p for p in result.files if p.relative_to(result.out).parts[0] == "site"]
     for path in result.files:
-        click.echo(f"  {path}")
+        if path not in site:
+            click.echo(f"  {path}")
+    if site:  # the static site is thousands of files: one line (chiplet_kg/site/)
+        pages = sum(1 for p in site if p.suffix == ".html")
+        click.echo(f"  {result.out / 'site'}/ ({len(site)} files: {pages} pages with their .ttl and .jsonld, assets)")

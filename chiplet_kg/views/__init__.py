@@ -11,7 +11,7 @@ __all__ = ["VIEW_NAMES", "ViewSpec", "choose_view", "select", "render_view", "wr
 
 
 def render_view(g, view: str = "overview", *, lang: str = "en", focus: str | None = None, depth: int = 1,
-                remove=(), threshold: float = 100.0) -> str:
+                remove=(), threshold: float = 100.0, site: str | None = None) -> str:
     """The HTML page of one view of the projection ``g``.
 
     Parameters
@@ -21,6 +21,8 @@ def render_view(g, view: str = "overview", *, lang: str = "en", focus: str | Non
     lang : ``en`` or ``zh``: labels on the canvas and the page's own words.
     focus, depth : the entity (node id) and radius of the ``focus`` view.
     remove, threshold : the removed node ids and the cut-off threshold (per cent) of the ``whatif`` view.
+    site : the relative path from the page to the static site (``"site/"`` in ``build/``): nodes link to their
+        entity pages. None (default): no links, for a page written on its own.
 
     Examples
     --------
@@ -33,7 +35,7 @@ def render_view(g, view: str = "overview", *, lang: str = "en", focus: str | Non
     from .page import render_page
 
     spec = select(g, view, focus=focus, depth=depth, remove=remove, threshold=threshold)
-    return render_page(g, spec, lang=lang)
+    return render_page(g, spec, lang=lang, site=site)
 
 
 def write_view(path, g, view: str = "overview", **kwargs) -> Path:

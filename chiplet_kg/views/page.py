@@ -32,12 +32,14 @@ UI = {
            "hint": "Click a node or an edge; hover for a tooltip.", "matches": "{n} match(es)",
            "nodes": "nodes", "edges": "edges", "label": "label", "other": "中文名", "class": "class",
            "source": "source", "evidence": "evidence", "iri": "IRI", "relation": "relation", "mark": "mark",
-           "inferred": "inferred by the reasoner", "from": "from", "to": "to", "share": "share"},
+           "inferred": "inferred by the reasoner", "from": "from", "to": "to", "share": "share",
+           "page": "page", "open": "open its page (or double-click the node)"},
     "zh": {"search": "搜索名称（中文 / en）…", "fit": "全图", "legend": "图例", "details": "详情",
            "hint": "点击节点或连线查看详情；悬停显示提示。", "matches": "{n} 个匹配",
            "nodes": "个节点", "edges": "条连线", "label": "名称", "other": "English", "class": "类别",
            "source": "来源", "evidence": "证据", "iri": "IRI", "relation": "关系", "mark": "标记",
-           "inferred": "由推理机推出", "from": "起点", "to": "终点", "share": "份额"},
+           "inferred": "由推理机推出", "from": "起点", "to": "终点", "share": "份额",
+           "page": "页面", "open": "打开其页面（或双击节点）"},
 }
 
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -218,7 +220,7 @@ def _vis_edge(source, dest, **options) -> dict:
     return edge
 
 
-def render_page(g, spec: ViewSpec, *, lang: str = "en") -> str:
+def render_page(g, spec: ViewSpec, *, lang: str = "en", site: str | None = None) -> str:
     """The HTML page of ``spec`` (a :class:`~chiplet_kg.views.select.ViewSpec` over the projection ``g``).
 
     The page holds everything it needs (vis-network, its CSS, the page script and the data), so it opens from
@@ -226,6 +228,10 @@ def render_page(g, spec: ViewSpec, *, lang: str = "en") -> str:
     sources and evidence reach the page only as JSON text in a data block (``<``, ``>``, ``&`` escaped) and are
     put into the document with ``textContent`` and vis-network's text tooltips: no user text is ever parsed as
     HTML.
+
+    ``site`` is the relative path from the page to the static site's root (``"site/"`` for the views that
+    ``chiplet-kg build`` writes beside ``build/site/``): then each node links to its entity page
+    (:func:`chiplet_kg.site.page_path`), in the details panel and on a double click.
     """
     from jinja2 import Environment, FileSystemLoader, select_autoescape
     from markupsafe import Markup
@@ -237,6 +243,13 @@ def render_page(g, spec: ViewSpec, *, lang: str = "en") -> str:
     # The nodes and edges in vis-network's format, as pyvis' Network.add_node / add_edge made them. pyvis itself is
     # not used: importing it imports IPython (seconds), and its add_edge scans every node per edge (quadratic).
     nodes = [_vis_node(node, **_node_payload(g, node, spec, lang, ui)) for node in sub.nodes]
+    if site is not None:
+        from ..site import page_path
+
+        for node in nodes:
+            path = page_path(node["id"])
+            if path:  # a path the site made (a-z, 0-9, ., _, -, /): safe as an href
+                node["page"] = site + path
     edges = [_vis_edge(u, v, id=f"e{i}", **_edge_payload(g, u, v, data, lang, ui))
              for i, (u, v, key, data) in enumerate(sub.edges(keys=True, data=True))]
     options, freeze = _options(spec, sub.number_of_nodes())

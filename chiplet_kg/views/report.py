@@ -6,10 +6,12 @@ from .. import __version__
 from ..analyze._model import ITEM, PARTS, POLICY, Model, join, t
 from ..analyze.shares import measured_text
 
-__all__ = ["policy_trace_rows", "report_html", "build_outputs", "TRACE_COLUMNS", "BUILD_VIEWS"]
+__all__ = ["policy_trace_rows", "report_html", "build_outputs", "TRACE_COLUMNS", "BUILD_VIEWS", "SITE"]
 
 TRACE_COLUMNS = ["policy_group", "instrument", "addresses", "item", "suppliers", "countries", "source"]
 
+#: Where the static site is, relative to the views and the report in the build folder (chiplet_kg/site/).
+SITE = "site/"
 #: Views written by ``chiplet-kg build`` (each in English and Chinese).
 BUILD_VIEWS = ("overview", "policy-trace", "supply-chain", "roadmap")
 
@@ -44,7 +46,7 @@ _TEMPLATE = """<!DOCTYPE html>
 <table>
 <thead><tr>{% for c in section.columns %}<th>{{ c }}</th>{% endfor %}</tr></thead>
 <tbody>
-{% for row in section.rows %}<tr>{% for c in section.columns %}<td>{{ row.get(c, "") }}</td>{% endfor %}</tr>
+{% for row in section.rows %}<tr>{% for c in section.columns %}{% set cell = row.get(c, "") %}<td>{% if cell in pages %}<a href="{{ pages[cell] }}">{{ cell }}</a>{% else %}{{ cell }}{% endif %}</td>{% endfor %}</tr>
 {% endfor %}</tbody>
 </table>
 {% endfor %}
@@ -99,8 +101,26 @@ def policy_trace_rows(g, *, lang: str = "en") -> list[dict]:
     return rows
 
 
-def report_html(g, *, lang: str = "en", view_links: dict[str, str] | None = None, kg=None) -> str:
-    """The analysis report as one HTML page (tables only, no script), every value escaped."""
+def _page_links(g, lang: str, site: str) -> dict[str, str]:
+    """Label (in ``lang``) → the entity page of the one node of ``g`` with that label (ambiguous labels: none)."""
+    from ..network import node_label
+    from ..site import page_path
+
+    found: dict = {}
+    for node in g.nodes:
+        label = node_label(g, node, lang)
+        path = page_path(node)
+        found[label] = None if label in found or not path else site + path
+    return {label: href for label, href in found.items() if href}
+
+
+def report_html(g, *, lang: str = "en", view_links: dict[str, str] | None = None, kg=None,
+                site: str | None = None) -> str:
+    """The analysis report as one HTML page (tables only, no script), every value escaped.
+
+    ``site`` is the relative path to the static site (``"site/"`` in ``build/``): the report then links to its
+    index, and a cell that names one entity links to that entity's page.
+    """
     from jinja2 import Environment
     from markupsafe import Markup
 
@@ -127,9 +147,12 @@ def report_html(g, *, lang: str = "en", view_links: dict[str, str] | None = None
     ]
     links = [(href, VIEW_TITLES[name][1 if lang == "zh" else 0].split(":")[0].split("：")[0])
              for name, href in (view_links or {}).items()]
+    if site is not None:
+        links.append((site + "index.html", t(lang, "Entity pages", "实体页面")))
     env = Environment(autoescape=True)
     return env.from_string(_TEMPLATE).render(
         lang=lang, version=__version__, css=Markup(_CSS), links=links, sections=sections,
+        pages=_page_links(g, lang, site) if site is not None else {},
         title=t(lang, "chiplet-kg report: policies, gaps and chokepoints", "chiplet-kg 报告：政策、缺口与卡点"))
 
 
@@ -147,7 +170,7 @@ def build_outputs(kg) -> dict[str, str]:
         links = {}
         for view in BUILD_VIEWS:
             name = f"view-{view}{suffix}.html"
-            outputs[name] = render_view(g, view, lang=lang)
+            outputs[name] = render_view(g, view, lang=lang, site=SITE)
             links[view] = name
-        outputs[f"report{suffix}.html"] = report_html(g, lang=lang, view_links=links, kg=kg)
+        outputs[f"report{suffix}.html"] = report_html(g, lang=lang, view_links=links, kg=kg, site=SITE)
     return outputs

@@ -52,17 +52,32 @@
 
   // ---------------------------------------------------------------- details panel
   var details = document.getElementById("details");
-  function showDetails(rows) {
+  function showDetails(rows, page) {
     while (details.firstChild) { details.removeChild(details.firstChild); }
     rows.forEach(function (pair) {
       details.appendChild(el("dt", null, pair[0]));
       details.appendChild(el("dd", null, pair[1]));
     });
+    if (page) {
+      // The entity's page in the static site (a relative path the build made, never text from the graph).
+      details.appendChild(el("dt", null, ui.page));
+      var dd = el("dd");
+      var a = el("a", "page-link", ui.open);
+      a.setAttribute("href", page);
+      dd.appendChild(a);
+      details.appendChild(dd);
+    }
   }
+  network.on("doubleClick", function (params) {
+    if (params.nodes.length) {
+      var n = nodes.get(params.nodes[0]);
+      if (n.page) { window.location.href = n.page; }
+    }
+  });
   network.on("click", function (params) {
     if (params.nodes.length) {
       var n = nodes.get(params.nodes[0]);
-      showDetails(n.info);
+      showDetails(n.info, n.page);
     } else if (params.edges.length) {
       var e = edges.get(params.edges[0]);
       showDetails(e.info);
@@ -92,7 +107,7 @@
     if (!matches.length) { return; }
     current = (current + 1) % matches.length;
     network.focus(matches[current], { scale: 1.2, animation: false });
-    showDetails(nodes.get(matches[current]).info);
+    showDetails(nodes.get(matches[current]).info, nodes.get(matches[current]).page);
   }
   input.addEventListener("input", runSearch);
   input.addEventListener("keydown", function (ev) {
