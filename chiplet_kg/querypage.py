@@ -125,7 +125,8 @@ _PAGE = """<!DOCTYPE html>
 <h1>chiplet-kg SPARQL editor</h1>
 <p class="note">Read-only SPARQL 1.1 over the graph (asserted and inferred triples) at <code>/sparql</code>; the
 prefixes ckg:, ckgd:, rdfs:, owl:, skos:, dcterms: … are predeclared. The named queries are at
-<a href="/queries">/queries</a>; pick one below to open it in a new tab. Your tabs are kept in this browser only
+<a href="/queries">/queries</a>; pick one below to open it in a new tab. Every entity has a page:
+<a href="/index.html">browse the graph</a> (each IRI <code>/data/NAME</code> opens its page). Your tabs are kept in this browser only
 (localStorage). Editor: <a href="/static/yasgui/LICENSE">YASGUI</a> {version}
 (<a href="/static/yasgui/THIRD-PARTY-LICENSES.txt">licences</a>).</p>
 <p id="examples"><label for="example">Named query</label>

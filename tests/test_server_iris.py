@@ -115,12 +115,23 @@ def test_types_not_offered_and_odd_names(base):
     assert status == 200 and body == b"" and int(headers["Content-Length"]) > 0
 
 
-def test_html_without_a_site_page_falls_back_to_rdf_or_406(base):
-    """No site was built into this server: a browser's Accept gets Turtle, ``text/html`` alone gets 406."""
-    status, headers, _ = fetch(f"{base}/data/JCET", "text/html,application/xhtml+xml,*/*;q=0.8")
-    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
-    status, _, body = fetch(f"{base}/data/JCET", "text/html")
-    assert status == 406 and b"text/turtle" in body
+def test_served_pages_are_the_built_site_and_their_links_resolve(base):
+    """``serve`` builds the site into the server: ``/data/JCET`` in a browser is JCET's page (the same bytes as
+    ``/data/JCET.html``), and the page's relative links (assets, its Turtle file, neighbours) answer 200 there."""
+    import re
+    import urllib.parse
+
+    browser = "text/html,application/xhtml+xml,*/*;q=0.8"
+    status, headers, page = fetch(f"{base}/data/JCET", browser)
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert fetch(f"{base}/data/JCET.html", browser)[2] == page
+    text = page.decode("utf-8")
+    assert "长电科技" in text and "JCET" in text
+    links = sorted({h for h in re.findall(r'(?:href|src)="([^"#]+)"', text) if not h.startswith(("http:", "https:"))})
+    assert any(h.endswith(".ttl") for h in links) and any("assets/" in h for h in links)
+    for link in links:
+        status, _, _ = fetch(urllib.parse.urljoin(f"{base}/data/JCET", link), "*/*")
+        assert status == 200, link
 
 
 # ------------------------------------------------------------------ the site mapping, in this process
@@ -171,3 +182,14 @@ def test_paths_outside_the_site_are_404(app):
     for path in ("/assets/nothing.css", "/../index.html", "/assets/../../etc/passwd", "/data/JCET.html/x"):
         assert app.handle("GET", path, _Headers()).status == 404, path
     assert app.handle("GET", "/", _Headers()).content_type.startswith("text/html"), "/ stays the query page"
+
+
+def test_html_without_a_site_page_falls_back_to_rdf_or_406(kg):
+    """An app given no page for an entity: a browser's Accept gets Turtle, ``text/html`` alone gets 406."""
+    from chiplet_kg.server import SparqlApp
+
+    bare = SparqlApp(kg, timeout=30, max_rows=100, site={})
+    res = bare.handle("GET", "/data/JCET", _Headers({"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}))
+    assert res.status == 200 and res.content_type.startswith("text/turtle")
+    res = bare.handle("GET", "/data/JCET", _Headers({"Accept": "text/html"}))
+    assert res.status == 406 and b"text/turtle" in res.body

@@ -158,7 +158,7 @@ def test_page_passes_library_text_as_escaped_json():
     assert data["prefixes"] == {p: str(ns) for p, ns in PREFIXES.items()}
     assert re.findall(r'(?:src|href)="([^"]+)"', page) == ["data:,", "/static/yasgui/yasgui.min.css",
                                                           "/static/yasgui/chiplet-kg.css", "/queries",
-                                                          "/static/yasgui/LICENSE",
+                                                          "/index.html", "/static/yasgui/LICENSE",
                                                           "/static/yasgui/THIRD-PARTY-LICENSES.txt",
                                                           "/static/yasgui/yasgui.min.js",
                                                           "/static/yasgui/chiplet-kg.js"]

@@ -47,14 +47,10 @@ def serve(host, port, timeout, max_rows, cors, workers, max_connections, idle_ti
         chiplet-kg serve --port 8765 --timeout 10 --cors http://localhost:3000
     """
     from ..server import serve as run
+    from ..site import build_site
 
     kg = load_kg(data, no_builtin, reason=not no_reason)
-    try:
-        from ..site import build_site  # the entity pages; absent on branches without the site module
-    except ImportError:
-        site = None
-    else:
-        site = build_site(kg)
+    site = build_site(kg)  # the entity pages, answered from memory at /data/NAME (text/html) and /index.html
     run(kg, host, port, timeout=timeout, max_rows=max_rows, cors=cors, site=site, workers=workers,
         max_connections=max_connections, idle_timeout=idle_timeout, max_memory=max_memory or None,
         announce=lambda line: click.echo(line, err=line.startswith("warning")))

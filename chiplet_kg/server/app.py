@@ -165,18 +165,10 @@ def _static_type(path: str) -> str:
 
 
 def _site_page(iri: str) -> str:
-    """Where the site keeps the page of ``iri`` (``data/X.html`` …): :func:`chiplet_kg.site.page_path` when the
-    site module is there, else the same layout for the three resolvable namespaces."""
-    try:
-        from ..site import page_path  # the site helper's module; absent on branches without it
-    except ImportError:
-        page_path = None
-    if page_path is not None:
-        return page_path(iri) or ""
-    for prefix, ns in ENTITY_PATHS.items():
-        if iri.startswith(ns):
-            return prefix.strip("/") + "/" + iri[len(ns):] + ".html"
-    return ""
+    """Where the site keeps the page of ``iri`` (``data/X.html`` …; :func:`chiplet_kg.site.page_path`), or ""."""
+    from ..site import page_path
+
+    return page_path(iri) or ""
 
 
 class SparqlApp:
