@@ -37,3 +37,27 @@ def start_chromium(profile_dir: Path):
     driver.set_page_load_timeout(90)
     driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": DIALOG_HOOK})
     return driver
+
+
+def requested_urls(driver) -> list[str]:
+    """Every URL the page asked for since the performance log was last read (Chromium's Network events)."""
+    import json
+
+    urls = []
+    for entry in driver.get_log("performance"):
+        msg = json.loads(entry["message"])["message"]
+        if msg["method"] == "Network.requestWillBeSent":
+            urls.append(msg["params"]["request"]["url"])
+    return urls
+
+
+def assert_no_dialog(driver) -> None:
+    """No alert/confirm/prompt is open, and the page's dialog trap (``window.__dialogs``) caught none."""
+    from selenium.common.exceptions import NoAlertPresentException
+
+    try:
+        text = driver.switch_to.alert.text
+    except NoAlertPresentException:
+        text = None
+    assert text is None, f"a dialog opened: {text}"
+    assert driver.execute_script("return window.__dialogs") == []

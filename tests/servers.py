@@ -33,6 +33,22 @@ def wait_until_up(url: str, proc: subprocess.Popen, seconds: float, what: str, l
             time.sleep(0.2)
 
 
+def children(pid: int) -> list[int]:
+    """The process ids whose parent is ``pid`` (read from /proc), sorted."""
+    from pathlib import Path
+
+    kids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                kids.append(int(entry.name))
+    return sorted(kids)
+
+
 def stop(proc: subprocess.Popen) -> None:
     """Ask a server process to stop; kill it if it has not within 10 s."""
     proc.terminate()

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from .servers import chiplet_kg_server
+from .servers import children, chiplet_kg_server
 
 CLIENTS = 8
 REQUESTS = 2000
@@ -112,25 +112,12 @@ def _rss_mb(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
-def _children(pid: int) -> list[tuple[int, str]]:
-    """(pid, state) of the children of ``pid`` (state ``Z``: a zombie, not reaped)."""
-    kids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            fields = stat.rsplit(")", 1)[1].split()
-            if int(fields[1]) == pid:
-                kids.append((int(entry.name), fields[0]))
-    return kids
 
 
 def _process_tree(pid: int) -> dict[str, list]:
     """The server's children (the zygote) and grandchildren (the workers), with their states."""
-    zygotes = _children(pid)
-    workers = [w for z, _ in zygotes for w in _children(z)]
+    zygotes = children(pid)
+    workers = [w for z, _ in zygotes for w in children(z)]
     return {"zygotes": zygotes, "workers": workers}
 
 

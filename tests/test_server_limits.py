@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .servers import chiplet_kg_server
+from .servers import children, chiplet_kg_server
 
 IDLE_TIMEOUT = 2.0
 MAX_ROWS = 100
@@ -52,23 +52,12 @@ def query(base: str, text: str, accept: str = "application/sparql-results+json")
                  headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
 
 
-def _children(pid: int) -> list[int]:
-    kids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                kids.append(int(entry.name))
-    return sorted(kids)
 
 
 def workers(proc) -> list[int]:
     """The query workers: the children of the server's one child, the zygote."""
-    (zygote,) = _children(proc.pid)
-    return _children(zygote)
+    (zygote,) = children(proc.pid)
+    return children(zygote)
 
 
 def _closed_by_peer(sock: socket.socket) -> bool:

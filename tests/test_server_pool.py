@@ -12,6 +12,8 @@ import pytest
 
 from chiplet_kg.server.pool import WorkerPool
 
+from .servers import children
+
 
 def _job(job):
     """What a worker runs: ``("echo", x)``, ``("sleep", s)``, ``("eat", mib)`` or ``("fail", text)``."""
@@ -26,17 +28,6 @@ def _job(job):
     raise ValueError(arg)
 
 
-def _children(pid: int) -> list[int]:
-    kids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                kids.append(int(entry.name))
-    return sorted(kids)
 
 
 @pytest.fixture
@@ -48,8 +39,8 @@ def pool():
 
 
 def test_jobs_run_in_the_workers(pool):
-    assert pool.zygote_pid in _children(os.getpid())
-    assert _children(pool.zygote_pid) == pool.pids() and len(pool.pids()) == 2
+    assert pool.zygote_pid in children(os.getpid())
+    assert children(pool.zygote_pid) == pool.pids() and len(pool.pids()) == 2
     outcomes = [pool.run(("echo", i)) for i in range(6)]
     assert [o.kind for o in outcomes] == ["ok"] * 6
     assert [o.reply[0] for o in outcomes] == list(range(6))
@@ -63,7 +54,7 @@ def test_a_job_past_the_timeout_is_stopped_and_its_worker_replaced(pool):
     assert pool.run(("sleep", 30)).kind == "timeout"
     after = pool.pids()
     assert len(after) == 2 and len(set(before) & set(after)) == 1
-    assert _children(pool.zygote_pid) == after, "the stopped worker was reaped, the new one is there"
+    assert children(pool.zygote_pid) == after, "the stopped worker was reaped, the new one is there"
     assert pool.run(("echo", "again")).kind == "ok"
 
 
@@ -94,5 +85,5 @@ def test_close_leaves_no_process():
     zygote, workers = pool.zygote_pid, pool.pids()
     assert len(workers) == 3
     pool.close()
-    assert zygote not in _children(os.getpid())
+    assert zygote not in children(os.getpid())
     assert [pid for pid in workers + [zygote] if Path(f"/proc/{pid}").exists()] == [], "killed and reaped"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import time
 from html import unescape
 from html.parser import HTMLParser
@@ -15,13 +14,13 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS
 
 from chiplet_kg import CKGD, ChipletKG
 from chiplet_kg.kg import project_root
 from chiplet_kg.namespace import CKG, ETO
 from chiplet_kg.site import build_site, page_path
 
+from .browser import requested_urls
 from .conftest import DATA
 
 SCREENSHOTS = project_root() / "build" / "screenshots"
@@ -256,13 +255,6 @@ def test_views_and_report_link_to_the_pages(kg):
 
 # ------------------------------------------------------------------ in a browser
 
-def _requests(driver) -> list[str]:
-    urls = []
-    for entry in driver.get_log("performance"):
-        msg = json.loads(entry["message"])["message"]
-        if msg["method"] == "Network.requestWillBeSent":
-            urls.append(msg["params"]["request"]["url"])
-    return urls
 
 
 def _wait_ready(driver):
@@ -356,7 +348,7 @@ def test_site_in_chromium(browser, site_dir):
     assert browser.execute_script("return document.documentElement.getAttribute('data-lang')") == "zh"
     browser.find_element(By.ID, "lang-switch").click()
 
-    urls = _requests(browser)
+    urls = requested_urls(browser)
     assert urls and [u for u in urls if not u.startswith(site_dir.as_uri() + "/")] == []
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
     _no_dialog(browser)
@@ -420,7 +412,7 @@ def test_payloads_stay_inert_in_chromium(browser, xss_site):
         if name == "data/Photoresist.html":
             assert "</script><script>alert('evidence')</script> and <img src=x onerror=alert('evidence-img')>" \
                 in seen["text"]
-    assert [u for u in _requests(browser) if not u.startswith(base.as_uri() + "/")] == []
+    assert [u for u in requested_urls(browser) if not u.startswith(base.as_uri() + "/")] == []
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
 
 

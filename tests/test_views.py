@@ -20,6 +20,7 @@ from chiplet_kg.views import render_view, select
 from chiplet_kg.views.page import json_for_script
 from chiplet_kg.views.report import build_outputs, report_html
 
+from .browser import assert_no_dialog, requested_urls
 from .conftest import DATA, CommandLine
 
 #: The command line through its real entry point (tests/conftest.py).
@@ -197,23 +198,9 @@ def _open(driver, path: Path):
     driver.get(path.as_uri())
     WebDriverWait(driver, 90, poll_frequency=0.2).until(
         lambda d: d.execute_script("return !!(window.chipletView && window.chipletView.ready)"))
-    urls = []
-    for entry in driver.get_log("performance"):
-        msg = json.loads(entry["message"])["message"]
-        if msg["method"] == "Network.requestWillBeSent":
-            urls.append(msg["params"]["request"]["url"])
-    return urls, driver.get_log("browser")
+    return requested_urls(driver), driver.get_log("browser")
 
 
-def _no_dialog(driver):
-    from selenium.common.exceptions import NoAlertPresentException
-
-    try:
-        text = driver.switch_to.alert.text
-    except NoAlertPresentException:
-        text = None
-    assert text is None, f"a dialog opened: {text}"
-    assert driver.execute_script("return window.__dialogs") == []
 
 
 @pytest.mark.parametrize("name,view,kwargs", VIEWS, ids=[v[0] for v in VIEWS])
@@ -236,7 +223,7 @@ def test_view_in_chromium(browser, g, tmp_path, name, view, kwargs):
         assert browser.execute_script("return window.chipletView.network.physics.physicsEnabled") is False
     legend = browser.execute_script("return Array.from(document.querySelectorAll('#legend-items li')).length")
     assert legend >= 3
-    _no_dialog(browser)
+    assert_no_dialog(browser)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     assert browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
 
@@ -263,7 +250,7 @@ def test_script_payloads_stay_text_in_chromium(browser, xss_g, tmp_path):
         urls, logs = _open(browser, path)
         assert [u for u in urls if u != path.as_uri() and not u.startswith("data:")] == []
         assert [e for e in logs if e["level"] == "SEVERE"] == []
-        _no_dialog(browser)
+        assert_no_dialog(browser)
         injected = browser.execute_script(
             "return [document.querySelectorAll('img, iframe, svg, a, object, embed, form').length,"
             " document.scripts.length]")
@@ -303,7 +290,7 @@ def test_script_payloads_stay_text_in_chromium(browser, xss_g, tmp_path):
     shown = browser.execute_script("return Array.from(document.querySelectorAll('#details dd'))"
                                    ".map(function (d) { return d.textContent; })")
     assert "</script><script>alert('label-zh')</script>恶意公司" in shown
-    _no_dialog(browser)
+    assert_no_dialog(browser)
     assert browser.execute_script("return document.querySelectorAll('img, iframe, svg, a').length") == 0
 
 

@@ -21,6 +21,7 @@ from chiplet_kg.library import NamedQuery, load_library
 from chiplet_kg.namespace import PREFIXES
 from chiplet_kg.querypage import ASSETS, CSP, asset, example_text, query_page
 
+from .browser import assert_no_dialog, requested_urls
 from .conftest import DATA
 from .servers import chiplet_kg_server
 
@@ -233,13 +234,6 @@ def _load(driver, url: str):
         "return !!(window.chipletKgYasgui && document.querySelector('.tabPanel.active .yasqe .CodeMirror'))"))
 
 
-def _requests(driver) -> list[str]:
-    urls = []
-    for entry in driver.get_log("performance"):
-        msg = json.loads(entry["message"])["message"]
-        if msg["method"] == "Network.requestWillBeSent":
-            urls.append(msg["params"]["request"]["url"])
-    return urls
 
 
 def _run_active_tab(driver) -> int:
@@ -274,15 +268,6 @@ def _post_sparql(base: str, query: str) -> dict:
         return json.loads(resp.read())
 
 
-def _no_dialog(driver):
-    from selenium.common.exceptions import NoAlertPresentException
-
-    try:
-        text = driver.switch_to.alert.text
-    except NoAlertPresentException:
-        text = None
-    assert text is None, f"a dialog opened: {text}"
-    assert driver.execute_script("return window.__dialogs") == []
 
 
 def test_named_example_runs_in_chromium(browser, server):
@@ -348,12 +333,12 @@ def test_named_example_runs_in_chromium(browser, server):
     assert browser.execute_script("return window.chipletKgYasgui.getTab().getYasqe().getValue()").startswith(
         "# The results below: GET /queries/policy-trace?policy=")
 
-    urls = _requests(browser)
+    urls = requested_urls(browser)
     assert urls and all(u.startswith(server + "/") for u in urls), [u for u in urls if not u.startswith(server)]
     assert server + "/sparql" in urls and any(u.startswith(server + "/queries/policy-trace?") for u in urls)
     logs = browser.get_log("browser")
     assert [e for e in logs if e["level"] == "SEVERE"] == []
-    _no_dialog(browser)
+    assert_no_dialog(browser)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     browser.find_element(By.CSS_SELECTOR, ".tabsList .tab:nth-child(2) a").click()
     browser.find_element(By.CSS_SELECTOR, ".tabPanel.active .yasr .select_table").click()
@@ -383,7 +368,7 @@ def test_script_payloads_stay_inert_in_the_yasgui_table(browser, xss_server):
         # The raw response below keeps the literal exact.
         assert '"' + re.sub(r"{{(.*?)}}", lambda m: m.group(1).strip(), text) + '"' in shown, text
     assert "<javascript:alert('source-iri')>" in shown
-    _no_dialog(browser)
+    assert_no_dialog(browser)
     found = browser.execute_script("""
         const body = document.querySelector('.tabPanel.active .yasr tbody');
         const handlers = Array.from(document.querySelectorAll('*'))
@@ -402,6 +387,6 @@ def test_script_payloads_stay_inert_in_the_yasgui_table(browser, xss_server):
                and ("inline event handler" in m or "inline style" in m) for m in severe), severe
     raw = _response_text(browser)
     assert json.loads(raw)["results"]["bindings"] == answer
-    _no_dialog(browser)
-    urls = _requests(browser)
+    assert_no_dialog(browser)
+    urls = requested_urls(browser)
     assert all(u.startswith(xss_server + "/") for u in urls), urls

@@ -234,20 +234,12 @@ class WorkerPool:
                     ours.close()
                 elif command == b"K":
                     if pid in live:
-                        try:
-                            os.kill(pid, signal.SIGKILL)
-                            os.waitpid(pid, 0)
-                        except (ProcessLookupError, ChildProcessError):
-                            pass
+                        _kill_and_reap(pid)
                         live.discard(pid)
                     sock.sendall(b"k")
         finally:
             for pid in live:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                    os.waitpid(pid, 0)
-                except (ProcessLookupError, ChildProcessError):
-                    pass
+                _kill_and_reap(pid)
 
     @staticmethod
     def _reap(live: set[int]) -> None:  # pragma: no cover - runs in the zygote
@@ -286,3 +278,12 @@ class WorkerPool:
                 return  # the parent sees the connection end: "died"
             if answer[0] == "memory":
                 return
+
+
+def _kill_and_reap(pid: int) -> None:  # pragma: no cover - runs in the zygote
+    """End a worker now and collect its exit status, so that no zombie is left; one already gone is fine."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass

@@ -48,13 +48,18 @@ class _OxSyntaxError(UsageError):
     """pyoxigraph refused the query text; :func:`check_query` says where, with line and column."""
 
 
-def _collect(store, text: str, form: str, default_graph: list, max_rows: int | None = None) -> QueryResult:
+def _answer(store, text: str, default_graph: list):
+    """pyoxigraph's lazy answer to ``text`` (the project's prefixes predeclared); its refusals as our errors."""
     try:
-        answer = store.query(text, default_graph=default_graph, prefixes={k: str(v) for k, v in PREFIXES.items()})
+        return store.query(text, default_graph=default_graph, prefixes={k: str(v) for k, v in PREFIXES.items()})
     except SyntaxError as err:
         raise _OxSyntaxError(f"SPARQL syntax error: {err.msg if hasattr(err, 'msg') else err}") from None
     except (OSError, ValueError, RuntimeError) as err:
         raise UsageError(f"SPARQL evaluation error: {err}") from None
+
+
+def _collect(store, text: str, form: str, default_graph: list, max_rows: int | None = None) -> QueryResult:
+    answer = _answer(store, text, default_graph)
     if form == "ASK":
         return QueryResult(form, boolean=bool(answer))
     if form in ("CONSTRUCT", "DESCRIBE"):

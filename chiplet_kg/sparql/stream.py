@@ -254,14 +254,9 @@ def _write_graph(answer, out: _Out, form: str, graph_format: str, max_rows) -> S
 
 def _child_run(store, text, form, graphs, fmt, graph_format, max_rows, label_of, lang, fd) -> StreamReport:
     from ..render import render_result
-    from .store import QueryResult, _OxSyntaxError
+    from .store import QueryResult, _answer
 
-    try:
-        answer = store.query(text, default_graph=graphs, prefixes={k: str(v) for k, v in PREFIXES.items()})
-    except SyntaxError as err:
-        raise _OxSyntaxError(f"SPARQL syntax error: {err.msg if hasattr(err, 'msg') else err}") from None
-    except (OSError, ValueError, RuntimeError) as err:
-        raise UsageError(f"SPARQL evaluation error: {err}") from None
+    answer = _answer(store, text, graphs)
     out = _Out(fd)
     try:
         if form == "ASK":
