@@ -238,9 +238,13 @@ def test_shares_from_an_eto_import(kg, tmp_path):
     site = build_site(ChipletKG(data=(out,), reason=False))
     shares = _section(site["data/Photoresist.html"].decode(), "shares")
     assert 'href="../eto/N31.html"' in shares and "90 %" in shares
-    assert re.search(r"<td>20\d\d</td>", shares)
+    assert re.search(r"<td class=\"num\">20\d\d</td>", shares)
     assert "<script" not in shares
     assert "eto/N31.html" in site and "eto/P88.html" in site
+    # "Various companies" / "Various countries" rows are marked as spread over unnamed providers; named ones not
+    aggregate = _section(site["eto/N503.html"].decode(), "shares")
+    assert aggregate.count("spread over unnamed providers") == 2 and "分散于多家未具名供应方" in aggregate
+    assert "spread over unnamed providers" not in shares
 
 
 def test_views_and_report_link_to_the_pages(kg):

@@ -55,7 +55,8 @@ UI = {
     "sources": ("Sources", "来源"), "iri": ("IRI", "IRI"), "rdf": ("As RDF", "RDF 格式"),
     "shares": ("Measured shares", "测得的市场份额"), "provider": ("provider", "供应方"), "item": ("item", "要素"),
     "year": ("year", "年份"), "share": ("share", "份额"), "level": ("level", "层级"),
-    "unknown": ("not given", "未给出"), "firm": ("firm", "企业"), "country": ("country", "国家"),
+    "unknown": ("not given", "未给出"),
+    "aggregate": ("spread over unnamed providers", "分散于多家未具名供应方"), "firm": ("firm", "企业"), "country": ("country", "国家"),
     "depends": ("Dependencies", "依赖关系"), "depends_on": ("It depends on", "它依赖"),
     "dependents": ("What depends on it", "依赖它的"), "direct": ("directly", "直接"),
     "chain": ("through a chain", "经由依赖链"),
@@ -260,9 +261,12 @@ class _Site:
         for rec in records:
             share = [o for o in d.objects(rec, CKG.sharePercent)]
             year = [o for o in d.objects(rec, CKG.year)]
+            providers = list(d.objects(rec, CKG.provider))
             rows.append({
                 "record": self.link(rec, here),
-                "provider": [self.link(o, here) for o in d.objects(rec, CKG.provider)],
+                "provider": [self.link(o, here) for o in providers],
+                # "Various companies": many providers with unknown shares, not one (issue 18), and said so.
+                "aggregate": any(d.is_a(o, CKG.AggregateProvider) for o in providers),
                 "item": [self.link(o, here) for o in d.objects(rec, CKG.providedItem)],
                 "share": f"{float(share[0]):g} %" if share else None,
                 "year": str(year[0]) if year else "",
