@@ -33,8 +33,9 @@ def wait_until_up(url: str, proc: subprocess.Popen, seconds: float, what: str, l
             time.sleep(0.2)
 
 
-def children(pid: int) -> list[int]:
-    """The process ids whose parent is ``pid`` (read from /proc), sorted."""
+def children(pid: int, *, with_state: bool = False) -> list:
+    """The process ids whose parent is ``pid`` (read from /proc), sorted; with ``with_state``, ``(pid, state)``
+    pairs (state ``Z``: a zombie, not reaped)."""
     from pathlib import Path
 
     kids = []
@@ -45,7 +46,7 @@ def children(pid: int) -> list[int]:
             except OSError:
                 continue
             if int(fields[1]) == pid:
-                kids.append(int(entry.name))
+                kids.append((int(entry.name), fields[0]) if with_state else int(entry.name))
     return sorted(kids)
 
 

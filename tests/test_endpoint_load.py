@@ -112,12 +112,10 @@ def _rss_mb(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
-
-
 def _process_tree(pid: int) -> dict[str, list]:
     """The server's children (the zygote) and grandchildren (the workers), with their states."""
-    zygotes = children(pid)
-    workers = [w for z, _ in zygotes for w in children(z)]
+    zygotes = children(pid, with_state=True)
+    workers = [w for z, _ in zygotes for w in children(z, with_state=True)]
     return {"zygotes": zygotes, "workers": workers}
 
 
