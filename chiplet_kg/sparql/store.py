@@ -58,6 +58,19 @@ def _answer(store, text: str, default_graph: list):
         raise UsageError(f"SPARQL evaluation error: {err}") from None
 
 
+def _prepare(text: str, bindings: dict | None, asserted_only: bool) -> tuple[str, str, list]:
+    """The checked query's form, its text with ``bindings`` in a VALUES block, and the graphs it reads (refusals and
+    nesting raise here, before anything runs)."""
+    import pyoxigraph as ox
+
+    check_nesting(text)
+    form = quick_form(text) or check_query(text, local=True)
+    graphs = [ox.NamedNode(str(ASSERTED_GRAPH))]
+    if not asserted_only:
+        graphs.append(ox.NamedNode(str(INFERRED_GRAPH)))
+    return form, with_bindings(text, bindings or {}), graphs
+
+
 def _collect(store, text: str, form: str, default_graph: list, max_rows: int | None = None) -> QueryResult:
     answer = _answer(store, text, default_graph)
     if form == "ASK":
@@ -172,14 +185,7 @@ class Store:
         (MB the query may take on top of the loaded graph) run the query in a forked child that is stopped at the
         limit (:class:`~chiplet_kg.errors.QueryTimeout`, :class:`~chiplet_kg.errors.QueryMemoryError`).
         """
-        import pyoxigraph as ox
-
-        check_nesting(text)
-        form = quick_form(text) or check_query(text, local=True)
-        query = with_bindings(text, bindings or {})
-        graphs = [ox.NamedNode(str(ASSERTED_GRAPH))]
-        if not asserted_only:
-            graphs.append(ox.NamedNode(str(INFERRED_GRAPH)))
+        form, query, graphs = _prepare(text, bindings, asserted_only)
         try:
             if timeout is None and not memory:
                 return _collect(self._store, query, form, graphs, max_rows)

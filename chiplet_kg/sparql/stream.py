@@ -22,9 +22,9 @@ import time
 from dataclasses import dataclass
 
 from ..errors import OutputError, QueryMemoryError, QueryTimeout, UsageError
-from ..namespace import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIXES
-from .checks import check_nesting, check_query, quick_form
-from .terms import _from_ox, with_bindings
+from ..namespace import PREFIXES
+from .checks import check_query
+from .terms import _from_ox
 
 __all__ = ["StreamReport", "stream_query", "LABEL_SAMPLE", "JSON_MARK_ROWS"]
 
@@ -365,16 +365,9 @@ def stream_query(store, text: str, *, fmt: str = "csv", graph_format: str | None
     StreamReport
         The form, the rows written, whether they were cut at ``max_rows`` and whether the reader went away.
     """
-    import pyoxigraph as ox
+    from .store import _OxSyntaxError, _prepare
 
-    from .store import _OxSyntaxError
-
-    check_nesting(text)
-    form = quick_form(text) or check_query(text, local=True)
-    query = with_bindings(text, bindings or {})
-    graphs = [ox.NamedNode(str(ASSERTED_GRAPH))]
-    if not asserted_only:
-        graphs.append(ox.NamedNode(str(INFERRED_GRAPH)))
+    form, query, graphs = _prepare(text, bindings, asserted_only)
     out = sys.stdout if out is None else out
     graph_format = graph_format or "turtle"
 
