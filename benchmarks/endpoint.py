@@ -22,7 +22,6 @@ import argparse
 import http.client
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,37 +36,14 @@ __all__ = ["run_endpoint", "endpoint_lines", "endpoint_markdown", "CLIENTS"]
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+if str(ROOT) not in sys.path:  # the project's own server helpers (tests/servers.py), shared with the tests
+    sys.path.insert(0, str(ROOT))
+
+from tests.servers import free_port, stop, wait_until_up  # noqa: E402 - after the path is set
 CLIENTS = 8
 CHEAP = "SELECT ?firm ?name WHERE { ?firm ckg:basedIn ckgd:Netherlands ; rdfs:label ?name }"
 NAMED = "market-structure"
 ACCEPT = "application/sparql-results+json"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_up(url: str, proc: subprocess.Popen, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{what} did not start") from None
-            time.sleep(0.2)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(10)
 
 
 def _prologue() -> str:
@@ -170,19 +146,19 @@ def run_endpoint(*, requests: int = 2000, clients: int = CLIENTS, workers: int =
     json_accept = {"Accept": ACCEPT}
     form = {"Content-Type": "application/x-www-form-urlencoded", **json_accept}
 
-    ox_port = _free_port()
+    ox_port = free_port()
     ox_proc = subprocess.Popen([oxigraph, "serve-read-only", "--location", str(location), "--bind",
                                 f"127.0.0.1:{ox_port}", "--union-default-graph"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    ck_port = _free_port()
+    ck_port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
            "PYTHONWARNINGS": "ignore"}
     ck_proc = subprocess.Popen([sys.executable, "-m", "chiplet_kg.cli.main", "serve", "--host", "127.0.0.1", "--port",
                                 str(ck_port), "--workers", str(workers), "--timeout", "30"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
-        _wait_up(f"http://127.0.0.1:{ox_port}/query?query=ASK%7B%7D", ox_proc, 60, "oxigraph serve-read-only")
-        _wait_up(f"http://127.0.0.1:{ck_port}/queries", ck_proc, 180, "chiplet-kg serve")
+        wait_until_up(f"http://127.0.0.1:{ox_port}/query?query=ASK%7B%7D", ox_proc, 60, "oxigraph serve-read-only")
+        wait_until_up(f"http://127.0.0.1:{ck_port}/queries", ck_proc, 180, "chiplet-kg serve")
         plans = {
             "cheap SELECT": {
                 "chiplet-kg": ("POST", "/sparql", urllib.parse.urlencode({"query": CHEAP}).encode(), form),
@@ -202,8 +178,8 @@ def run_endpoint(*, requests: int = 2000, clients: int = CLIENTS, workers: int =
                 print(f"endpoint: {name} on {server} ({requests} requests, {clients} clients)", file=log, flush=True)
                 result["runs"][name][server] = _load(port, method, path, body, headers, requests, clients)
     finally:
-        _stop(ck_proc)
-        _stop(ox_proc)
+        stop(ck_proc)
+        stop(ox_proc)
     return result
 
 
@@ -262,5 +238,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     sys.exit(main())
