@@ -15,6 +15,8 @@ import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
+from ..sparql.limits import die_with_parent, limit_memory
+
 __all__ = ["WorkerPool", "Outcome"]
 
 _PID = struct.Struct("!q")
@@ -35,29 +37,6 @@ class Outcome:
 class _Worker:
     pid: int
     conn: Connection
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent ends (a server killed with SIGKILL leaves no worker behind)."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # pragma: no cover - not Linux: the parent's socket closing still ends us
-        pass
-
-
-def _vm_size() -> int:
-    """This process's virtual memory size in bytes (what RLIMIT_AS counts), 0 if unknown."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmSize:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:  # pragma: no cover - no /proc
-        pass
-    return 0
 
 
 def _recv_exact(sock: socket.socket, n: int) -> bytes:
@@ -119,7 +98,7 @@ class WorkerPool:
             code = 0
             try:
                 ours.close()
-                _die_with_parent()
+                die_with_parent()
                 self._zygote_main(theirs)
             except BaseException:  # noqa: BLE001 - the zygote never returns into the server's code
                 code = 1
@@ -222,7 +201,7 @@ class WorkerPool:
                         try:
                             sock.close()
                             ours.close()
-                            _die_with_parent()
+                            die_with_parent()
                             self._worker_main(Connection(theirs.detach()))
                         except BaseException:  # noqa: BLE001
                             code = 1
@@ -255,12 +234,7 @@ class WorkerPool:
 
     def _worker_main(self, conn: Connection) -> None:  # pragma: no cover - runs in a worker
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        if self.memory_mb:
-            limit = _vm_size() + self.memory_mb * (1 << 20)
-            _, hard = resource.getrlimit(resource.RLIMIT_AS)
-            if hard != resource.RLIM_INFINITY:
-                limit = min(limit, hard)
-            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        limit_memory(self.memory_mb, resource.RLIMIT_AS)
         while True:
             try:
                 job = conn.recv()

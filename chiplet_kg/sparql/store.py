@@ -126,12 +126,12 @@ def _read_rows(answer, max_rows: int | None = None) -> tuple[list[str], list[dic
 def _child(conn, store, text, form, default_graph, max_rows, memory_mb=None):  # pragma: no cover - forked child
     try:
         if memory_mb:
-            from .stream import _limit_memory
+            from .limits import limit_memory
 
             # pyoxigraph says "memory allocation … failed" on stderr as it aborts; the parent says it in one line.
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 2)
-            _limit_memory(memory_mb)
+            limit_memory(memory_mb)
         conn.send(("ok", _collect(store, text, form, default_graph, max_rows)))
     except BaseException as err:  # noqa: BLE001 - hand every failure back to the parent
         conn.send(("error", err))

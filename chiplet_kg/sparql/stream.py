@@ -13,7 +13,6 @@ import io
 import itertools
 import os
 import pickle
-import resource
 import select
 import signal
 import sys
@@ -24,6 +23,7 @@ from dataclasses import dataclass
 from ..errors import OutputError, QueryMemoryError, QueryTimeout, UsageError
 from ..namespace import PREFIXES
 from .checks import check_query
+from .limits import die_with_parent, limit_memory
 from .terms import _from_ox
 
 __all__ = ["StreamReport", "stream_query", "LABEL_SAMPLE", "JSON_MARK_ROWS"]
@@ -80,31 +80,6 @@ class _Out:
     def flush(self) -> None:
         self.text.flush()
         self.buffer.flush()
-
-
-def _vm(key: str) -> int:
-    """A ``/proc/self/status`` size in bytes (0 when it cannot be read)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):  # pragma: no cover - not Linux
-        pass
-    return 0
-
-
-def _limit_memory(memory_mb: int | None) -> None:
-    # RLIMIT_DATA (private writable memory: heap and anonymous mappings, which is where pyoxigraph's and Python's
-    # allocations go) relative to what the forked child already holds, so the limit is what the query may add.
-    # RLIMIT_AS would also count mapped files and reserved thread stacks. Both stop pyoxigraph, which aborts.
-    if not memory_mb:
-        return
-    limit = _vm("VmData") + memory_mb * 1024 * 1024
-    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
 
 
 def _terms_cache(convert):
@@ -283,9 +258,9 @@ def _child_run(store, text, form, graphs, fmt, graph_format, max_rows, label_of,
 def _child(parent, status_fd, err_fd, out_fd, memory_mb, run) -> None:  # pragma: no cover - runs in a forked child
     code = 0
     try:
-        _die_with_parent(parent)
+        die_with_parent(parent)
         os.dup2(err_fd, 2)  # pyoxigraph's "memory allocation … failed" goes here, not to the user's terminal
-        _limit_memory(memory_mb)
+        limit_memory(memory_mb)
         try:
             message = ("ok", run(out_fd))
         except _Closed:
@@ -308,20 +283,6 @@ def _child(parent, status_fd, err_fd, out_fd, memory_mb, run) -> None:  # pragma
         code = 70
     finally:
         os._exit(code)
-
-
-def _die_with_parent(parent: int) -> None:  # pragma: no cover - runs in a forked child
-    # A parent killed from outside (SIGKILL, SIGTERM) cannot kill its child: let the kernel do it (Linux's
-    # PR_SET_PDEATHSIG), so a runaway query never outlives the command that started it.
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: the child still ends at the next write into a closed pipe
-        pass
-    if os.getppid() != parent:  # the parent died before the line above took effect
-        os._exit(1)
 
 
 def _output_fd(out):
